@@ -1,0 +1,3 @@
+//! Metrics: what one replication counts, and the statistics over many.
+
+pub mod stats;
