@@ -12,3 +12,38 @@ pub mod scenario;
 pub mod sim;
 pub mod targeting;
 pub mod world;
+
+use std::path::Path;
+use std::sync::Arc;
+
+/// Why a scenario could not become a world.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{0}")]
+    Scenario(#[from] scenario::ScenarioError),
+    #[error("{file}: {error}")]
+    World {
+        file: String,
+        error: world::WorldError,
+    },
+}
+
+/// Changes the command line makes to a scenario before the world is built.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub declarations: Option<u64>,
+}
+
+/// Load and validate a scenario file and build its immutable world.
+pub fn load_world(path: &Path, o: &Overrides) -> Result<Arc<world::World>, LoadError> {
+    let mut s = scenario::load(path)?;
+    if let Some(n) = o.declarations {
+        s.declarations = n;
+    }
+    world::World::build(&s)
+        .map(Arc::new)
+        .map_err(|error| LoadError::World {
+            file: path.display().to_string(),
+            error,
+        })
+}

@@ -1,4 +1,7 @@
-//! Reports: terminal summary, JSON, CSV and plots, all written atomically.
+//! Reports: the terminal summary, the files a run writes (metrics.json, offices.csv,
+//! seizures.csv) and plots; every file is written atomically.
 
 pub mod io;
 pub mod plots;
+pub mod summary;
+pub mod tables;

@@ -1,1 +1,138 @@
-//! TODO
+//! The simulation: one bevy_ecs World per replication, one schedule that reads in the
+//! order a shipment lives (generate, declare, move, assess, inspect, act, measure).
+//! Shipments are entities; offices are entities; the immutable [`crate::world::World`] is
+//! a shared resource.
+
+pub mod checkpoint;
+pub mod components;
+pub mod generate;
+pub mod movement;
+pub mod random;
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::SingleThreadedExecutor;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::adversary::Plans;
+use crate::metrics::{RunMetrics, Tally};
+use crate::world::World as Sim;
+use components::*;
+use random::{Stream, derive_seed, strategy_seed};
+
+/// What varies between runs of one world.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub seed: u64,
+    /// Use this strategy (index into the world's strategies) at every office.
+    pub strategy: Option<usize>,
+}
+
+/// The result of one replication.
+pub struct RunOutput {
+    pub seed: u64,
+    pub tally: Tally,
+    pub metrics: RunMetrics,
+}
+
+/// The schedule, in the order a shipment lives. Adapting adversaries join after `act`.
+pub fn schedule() -> Schedule {
+    let mut s = Schedule::default();
+    s.set_executor(SingleThreadedExecutor::new());
+    s.add_systems(
+        (
+            generate::generate,
+            generate::declare,
+            movement::movement,
+            checkpoint::assess,
+            checkpoint::inspect,
+            checkpoint::act,
+            measure,
+        )
+            .chain(),
+    );
+    s
+}
+
+/// Stage 7: shipments that were delivered, seized or left beyond the horizon have been
+/// counted; they leave the World.
+pub fn measure(world: &mut World) {
+    let done = std::mem::take(&mut world.resource_mut::<Done>().0);
+    for e in done {
+        world.despawn(e);
+    }
+}
+
+/// Set up a fresh ECS world for one replication.
+pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
+    let mut ecs = World::new();
+    let seed = opts.seed;
+    let stream = |s| ChaCha8Rng::seed_from_u64(derive_seed(seed, s));
+    ecs.insert_resource(WorldRes(w.clone()));
+    ecs.insert_resource(Clock::default());
+    ecs.insert_resource(Calendar {
+        buckets: vec![Vec::new(); w.ticks() as usize],
+    });
+    ecs.insert_resource(Fresh::default());
+    ecs.insert_resource(Done::default());
+    ecs.insert_resource(generate::Volume::new(w));
+    ecs.insert_resource(generate::PlansRes(Plans::new(w)));
+    ecs.insert_resource(Streams {
+        flows: stream(Stream::Flows),
+        adversary: stream(Stream::Adversary),
+        declare: stream(Stream::Declare),
+        inspection_seed: derive_seed(seed, Stream::Inspection),
+        waits_seed: derive_seed(seed, Stream::Waits),
+        advance_info_seed: derive_seed(seed, Stream::Declare) ^ 0x5EED,
+        next_serial: 0,
+    });
+    let mut tally = Tally::new(w.offices.len(), w.days);
+    for (i, o) in w.offices.iter().enumerate() {
+        tally.offices[i].capacity_hours = o.capacity_hours_per_day * w.days as f64;
+    }
+    ecs.insert_resource(Counts(tally));
+    let desks: Vec<Entity> = w
+        .offices
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let s = opts.strategy.unwrap_or(o.strategy);
+            let def = &w.strategies[s];
+            ecs.spawn(Desk {
+                office: i as u16,
+                strategy: crate::targeting::build(&def.kind, w),
+                strategy_name: def.name.clone(),
+                rng: ChaCha8Rng::seed_from_u64(strategy_seed(seed, i)),
+                inbox: Vec::new(),
+                candidates: Vec::new(),
+                selected: Vec::new(),
+                outcomes: Vec::new(),
+            })
+            .id()
+        })
+        .collect();
+    ecs.insert_resource(Desks(desks));
+    ecs
+}
+
+/// Run one replication to the end.
+pub fn run(w: &Arc<Sim>, opts: &RunOptions) -> RunOutput {
+    let mut ecs = setup(w, opts);
+    let mut schedule = schedule();
+    for tick in 0..w.ticks() {
+        ecs.resource_mut::<Clock>().tick = tick;
+        schedule.run(&mut ecs);
+    }
+    let tally = ecs
+        .remove_resource::<Counts>()
+        .map(|c| c.0)
+        .unwrap_or_default();
+    let metrics = RunMetrics::from_tally(&tally);
+    RunOutput {
+        seed: opts.seed,
+        tally,
+        metrics,
+    }
+}

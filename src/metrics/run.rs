@@ -1,0 +1,139 @@
+//! The targeting metrics of one replication, as defined in the README. Every module
+//! computes them through this one place.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::tally::{Fates, Tally};
+use crate::scenario::Category;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Shipments {
+    pub generated: u64,
+    pub delivered: u64,
+    pub seized: u64,
+    pub in_transit: u64,
+    pub licit: Fates,
+    pub illicit: Fates,
+    /// Illicit shipments by strategic category.
+    pub illicit_by_category: BTreeMap<&'static str, Fates>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DetectionRate {
+    /// Illicit seized / illicit that reached at least one customs office.
+    pub overall: f64,
+    pub by_category: BTreeMap<&'static str, f64>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct InterdictionPoint {
+    pub export: f64,
+    pub transit: f64,
+    pub import: f64,
+}
+
+/// The headline metrics of one run. Rates with an empty denominator are `null` in JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunMetrics {
+    pub shipments: Shipments,
+    pub detection_rate: DetectionRate,
+    /// Inspections that found a violation / inspections.
+    pub hit_rate: Option<f64>,
+    /// Inspections / declarations assessed.
+    pub inspection_rate: Option<f64>,
+    /// hit_rate / (illicit declarations assessed / declarations assessed).
+    pub lift_over_random: Option<f64>,
+    /// Shares of seizures at export, transit and import offices.
+    pub interdiction_point: Option<InterdictionPoint>,
+    /// Dwell hours inspections and detentions added to licit shipments.
+    pub licit_dwell_hours: f64,
+    /// Officer-hours spent on inspections.
+    pub officer_hours: f64,
+    pub declarations_assessed: u64,
+    pub illicit_declarations_assessed: u64,
+    pub inspections: u64,
+    pub violations_found: u64,
+    pub violations_released_without_legal_basis: u64,
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+impl RunMetrics {
+    pub fn from_tally(t: &Tally) -> RunMetrics {
+        let all = t.all();
+        let illicit = t.illicit_total();
+        let mut by_category = BTreeMap::new();
+        let mut rate_by_category = BTreeMap::new();
+        for c in Category::ALL {
+            let f = t.illicit[c as usize];
+            if f.generated > 0 {
+                by_category.insert(c.label(), f);
+                if let Some(r) = ratio(f.seized, f.reached_office) {
+                    rate_by_category.insert(c.label(), r);
+                }
+            }
+        }
+        let hit_rate = ratio(t.violations_found, t.inspections);
+        let base_rate = ratio(t.assessed_illicit, t.assessed);
+        let seized: u64 = t.seizures_by_role.iter().sum();
+        RunMetrics {
+            shipments: Shipments {
+                generated: all.generated,
+                delivered: all.delivered,
+                seized: all.seized,
+                in_transit: all.in_transit,
+                licit: t.licit,
+                illicit,
+                illicit_by_category: by_category,
+            },
+            detection_rate: DetectionRate {
+                overall: ratio(illicit.seized, illicit.reached_office).unwrap_or(0.0),
+                by_category: rate_by_category,
+            },
+            hit_rate,
+            inspection_rate: ratio(t.inspections, t.assessed),
+            lift_over_random: match (hit_rate, base_rate) {
+                (Some(h), Some(b)) if b > 0.0 => Some(h / b),
+                _ => None,
+            },
+            interdiction_point: (seized > 0).then(|| InterdictionPoint {
+                export: t.seizures_by_role[0] as f64 / seized as f64,
+                transit: t.seizures_by_role[1] as f64 / seized as f64,
+                import: t.seizures_by_role[2] as f64 / seized as f64,
+            }),
+            licit_dwell_hours: t.licit_dwell_hours,
+            officer_hours: t.officer_hours,
+            declarations_assessed: t.assessed,
+            illicit_declarations_assessed: t.assessed_illicit,
+            inspections: t.inspections,
+            violations_found: t.violations_found,
+            violations_released_without_legal_basis: t.violations_released,
+        }
+    }
+
+    /// The scalar metrics by name, for tidy tables and confidence intervals.
+    pub fn scalars(&self) -> Vec<(&'static str, f64)> {
+        let nan = f64::NAN;
+        let ip = self.interdiction_point;
+        vec![
+            ("detection_rate", self.detection_rate.overall),
+            ("hit_rate", self.hit_rate.unwrap_or(nan)),
+            ("inspection_rate", self.inspection_rate.unwrap_or(nan)),
+            ("lift_over_random", self.lift_over_random.unwrap_or(nan)),
+            ("interdiction_export", ip.map_or(nan, |p| p.export)),
+            ("interdiction_transit", ip.map_or(nan, |p| p.transit)),
+            ("interdiction_import", ip.map_or(nan, |p| p.import)),
+            ("licit_dwell_hours", self.licit_dwell_hours),
+            ("officer_hours", self.officer_hours),
+            ("generated", self.shipments.generated as f64),
+            ("delivered", self.shipments.delivered as f64),
+            ("seized", self.shipments.seized as f64),
+            ("in_transit", self.shipments.in_transit as f64),
+            ("inspections", self.inspections as f64),
+        ]
+    }
+}

@@ -1,0 +1,123 @@
+//! What one replication counts as it runs: counters updated in place by the systems,
+//! never a list of every shipment.
+
+use serde::Serialize;
+
+use crate::scenario::{Category, Role};
+
+/// Shipment fates of one class of shipments.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Fates {
+    pub generated: u64,
+    pub delivered: u64,
+    pub seized: u64,
+    pub in_transit: u64,
+    /// Shipments assessed by at least one customs office.
+    pub reached_office: u64,
+}
+
+impl Fates {
+    pub fn add(&mut self, o: &Fates) {
+        self.generated += o.generated;
+        self.delivered += o.delivered;
+        self.seized += o.seized;
+        self.in_transit += o.in_transit;
+        self.reached_office += o.reached_office;
+    }
+}
+
+/// One office's work over the run.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct OfficeTally {
+    pub assessed: u64,
+    pub assessed_illicit: u64,
+    pub inspections: u64,
+    pub violations_found: u64,
+    pub seizures: u64,
+    pub officer_hours: f64,
+    pub capacity_hours: f64,
+    pub licit_dwell_hours: f64,
+}
+
+/// A seizure in CEN-like fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct Seizure {
+    pub day: u32,
+    pub date: String,
+    pub country: String,
+    pub office: String,
+    pub node_name: String,
+    pub role: &'static str,
+    pub mode: &'static str,
+    pub conveyance: String,
+    pub network: String,
+    pub hs_declared: String,
+    pub description_declared: String,
+    pub hs_actual: String,
+    pub commodity_actual: String,
+    pub category: &'static str,
+    pub cas: String,
+    pub kg: f64,
+    pub value_usd: f64,
+    pub found_by: String,
+    pub concealment: &'static str,
+    pub origin: String,
+    pub transit: String,
+    pub destination: String,
+}
+
+/// Counters of one replication.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub licit: Fates,
+    /// Illicit shipments by strategic category ([`Category`] order).
+    pub illicit: [Fates; 6],
+    pub assessed: u64,
+    pub assessed_illicit: u64,
+    pub inspections: u64,
+    pub violations_found: u64,
+    /// Violations found where the law did not allow a seizure.
+    pub violations_released: u64,
+    pub seizures_by_role: [u64; 3],
+    pub licit_dwell_hours: f64,
+    pub officer_hours: f64,
+    pub offices: Vec<OfficeTally>,
+    pub seizures_per_day: Vec<u64>,
+    pub seizures: Vec<Seizure>,
+}
+
+impl Tally {
+    pub fn new(offices: usize, days: u32) -> Tally {
+        Tally {
+            offices: vec![OfficeTally::default(); offices],
+            seizures_per_day: vec![0; days as usize],
+            ..Tally::default()
+        }
+    }
+
+    /// The fates of a shipment class: `None` for licit, the category for illicit.
+    pub fn fates(&mut self, illicit: Option<Category>) -> &mut Fates {
+        match illicit {
+            None => &mut self.licit,
+            Some(c) => &mut self.illicit[c as usize],
+        }
+    }
+
+    pub fn illicit_total(&self) -> Fates {
+        let mut t = Fates::default();
+        for f in &self.illicit {
+            t.add(f);
+        }
+        t
+    }
+
+    pub fn all(&self) -> Fates {
+        let mut t = self.illicit_total();
+        t.add(&self.licit);
+        t
+    }
+
+    pub fn count_seizure_at(&mut self, role: Role) {
+        self.seizures_by_role[role as usize] += 1;
+    }
+}

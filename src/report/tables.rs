@@ -1,0 +1,175 @@
+//! The files of one run: `metrics.json` (the metrics by their README names),
+//! `offices.csv` (one row per office) and `seizures.csv` (one CEN-like row per seizure).
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::io::{ensure_dir, write_atomic};
+use crate::metrics::{RunMetrics, Tally};
+use crate::scenario::Role;
+use crate::world::World;
+
+/// Which run a file describes.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub scenario: String,
+    pub seed: u64,
+    pub start_date: String,
+    pub days: u32,
+    pub declarations: u64,
+    /// The strategy every office was told to use, if overridden.
+    pub strategy: Option<String>,
+}
+
+impl RunInfo {
+    pub fn new(w: &World, seed: u64, strategy: Option<usize>) -> RunInfo {
+        RunInfo {
+            scenario: w.name.clone(),
+            seed,
+            start_date: w.date(0),
+            days: w.days,
+            declarations: w.declarations,
+            strategy: strategy.map(|s| w.strategies[s].name.clone()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct MetricsFile<'a> {
+    run: &'a RunInfo,
+    #[serde(flatten)]
+    metrics: &'a RunMetrics,
+    seizures_per_day: &'a [u64],
+}
+
+/// One office's row of `offices.csv`.
+#[derive(Debug, Serialize)]
+pub struct OfficeRow {
+    pub office: String,
+    pub name: String,
+    pub country: String,
+    pub roles: String,
+    pub strategy: String,
+    pub capacity_hours: f64,
+    pub officer_hours: f64,
+    pub utilisation: f64,
+    pub assessed: u64,
+    pub assessed_illicit: u64,
+    pub inspections: u64,
+    pub violations_found: u64,
+    pub seizures: u64,
+    pub hit_rate: Option<f64>,
+    pub inspection_rate: Option<f64>,
+    pub licit_dwell_hours: f64,
+}
+
+pub fn office_rows(w: &World, t: &Tally, strategy: Option<usize>) -> Vec<OfficeRow> {
+    w.offices
+        .iter()
+        .zip(&t.offices)
+        .map(|(o, ot)| {
+            let node = &w.nodes[o.node as usize];
+            let roles: Vec<&str> = [Role::Export, Role::Transit, Role::Import]
+                .into_iter()
+                .filter(|r| o.assesses(*r))
+                .map(|r| match r {
+                    Role::Export => "export",
+                    Role::Transit => "transit",
+                    Role::Import => "import",
+                })
+                .collect();
+            OfficeRow {
+                office: node.code.clone(),
+                name: node.name.clone(),
+                country: w.countries[o.country as usize].iso3.clone(),
+                roles: roles.join(";"),
+                strategy: w.strategies[strategy.unwrap_or(o.strategy)].name.clone(),
+                capacity_hours: ot.capacity_hours,
+                officer_hours: ot.officer_hours,
+                utilisation: if ot.capacity_hours > 0.0 {
+                    ot.officer_hours / ot.capacity_hours
+                } else {
+                    0.0
+                },
+                assessed: ot.assessed,
+                assessed_illicit: ot.assessed_illicit,
+                inspections: ot.inspections,
+                violations_found: ot.violations_found,
+                seizures: ot.seizures,
+                hit_rate: (ot.inspections > 0)
+                    .then(|| ot.violations_found as f64 / ot.inspections as f64),
+                inspection_rate: (ot.assessed > 0)
+                    .then(|| ot.inspections as f64 / ot.assessed as f64),
+                licit_dwell_hours: ot.licit_dwell_hours,
+            }
+        })
+        .collect()
+}
+
+/// CSV text of serialisable rows (header from the field names, even with no rows).
+pub fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>, csv::Error> {
+    let mut wtr = csv::WriterBuilder::new()
+        .has_headers(!rows.is_empty())
+        .from_writer(Vec::new());
+    if rows.is_empty() {
+        wtr.write_record(header)?;
+    }
+    for r in rows {
+        wtr.serialize(r)?;
+    }
+    wtr.into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
+}
+
+pub const SEIZURE_FIELDS: &[&str] = &[
+    "day",
+    "date",
+    "country",
+    "office",
+    "node_name",
+    "role",
+    "mode",
+    "conveyance",
+    "network",
+    "hs_declared",
+    "description_declared",
+    "hs_actual",
+    "commodity_actual",
+    "category",
+    "cas",
+    "kg",
+    "value_usd",
+    "found_by",
+    "concealment",
+    "origin",
+    "transit",
+    "destination",
+];
+
+/// Write `metrics.json`, `offices.csv` and `seizures.csv` into `dir`.
+pub fn write_run(
+    dir: &Path,
+    w: &World,
+    info: &RunInfo,
+    t: &Tally,
+    m: &RunMetrics,
+    strategy: Option<usize>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    ensure_dir(dir)?;
+    let json = serde_json::to_vec_pretty(&MetricsFile {
+        run: info,
+        metrics: m,
+        seizures_per_day: &t.seizures_per_day,
+    })?;
+    write_atomic(&dir.join("metrics.json"), &json)?;
+    write_atomic(
+        &dir.join("offices.csv"),
+        &csv_bytes(&office_rows(w, t, strategy), &[])?,
+    )?;
+    write_atomic(
+        &dir.join("seizures.csv"),
+        &csv_bytes(&t.seizures, SEIZURE_FIELDS)?,
+    )?;
+    Ok(())
+}

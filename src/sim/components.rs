@@ -1,0 +1,136 @@
+//! ECS components and resources. Components are small and plain: a shipment is three of
+//! them (what it is, what it says it is, where it is), about 60 bytes in all.
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use rand_chacha::ChaCha8Rng;
+
+use crate::metrics::Tally;
+use crate::targeting::{Candidate, Strategy};
+use crate::world::World as Sim;
+
+/// No network: the shipment is licit.
+pub const LICIT: u16 = u16::MAX;
+
+/// The truth of a consignment.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Cargo {
+    pub commodity: u16,
+    /// Index of the illicit network, or [`LICIT`].
+    pub network: u16,
+    /// Index into `Concealment::ALL` (illicit only).
+    pub concealment: u8,
+    pub kg: f32,
+    pub value: f32,
+}
+
+impl Cargo {
+    pub fn is_illicit(&self) -> bool {
+        self.network != LICIT
+    }
+}
+
+/// What the trader declared.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub struct Declaration {
+    pub hs: u16,
+    pub flags: u8,
+    pub exporter: u32,
+    pub consignee: u32,
+    pub kg: f32,
+    pub value: f32,
+}
+
+impl Declaration {
+    pub const VAGUE: u8 = 1;
+    pub const LICENCE: u8 = 2;
+}
+
+/// Where the shipment is on its route.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Voyage {
+    /// Serial number within the run: the key of its counter-based random draws.
+    pub serial: u64,
+    pub route: u32,
+    /// Stop it is at (0 = origin).
+    pub stop: u8,
+    pub flags: u8,
+    /// Hour (since the start) it arrived at the current stop.
+    pub hour: u32,
+}
+
+impl Voyage {
+    pub const REACHED_OFFICE: u8 = 1;
+}
+
+/// What happens to one declaration at an office this tick.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outcome {
+    /// Not selected: released at once.
+    Pass,
+    /// Inspected and released, after this many hours.
+    Release { dwell: f32 },
+    /// Violation found and seized.
+    Seize,
+    /// Violation found but not seizable (no legal framework); released after detention.
+    Unseizable { dwell: f32 },
+}
+
+/// A customs office's desk: its strategy and this tick's work.
+#[derive(Component)]
+pub struct Desk {
+    pub office: u16,
+    pub strategy: Box<dyn Strategy>,
+    pub strategy_name: String,
+    pub rng: ChaCha8Rng,
+    pub inbox: Vec<Entity>,
+    pub candidates: Vec<Candidate>,
+    pub selected: Vec<u32>,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// The immutable world, shared between replications.
+#[derive(Resource, Clone)]
+pub struct WorldRes(pub Arc<Sim>);
+
+/// The current tick.
+#[derive(Resource, Default)]
+pub struct Clock {
+    pub tick: u32,
+}
+
+/// Arrival calendar: the shipments that reach their next stop in each tick. Only these
+/// are touched; a shipment at sea costs nothing.
+#[derive(Resource)]
+pub struct Calendar {
+    pub buckets: Vec<Vec<Entity>>,
+}
+
+/// Shipments generated this tick, waiting for their declaration.
+#[derive(Resource, Default)]
+pub struct Fresh(pub Vec<Entity>);
+
+/// Shipments that left the simulation this tick (delivered, seized, beyond the horizon).
+#[derive(Resource, Default)]
+pub struct Done(pub Vec<Entity>);
+
+/// Office entities by office index.
+#[derive(Resource)]
+pub struct Desks(pub Vec<Entity>);
+
+/// The sequential random streams and the seeds of the counter-based ones.
+#[derive(Resource)]
+pub struct Streams {
+    pub flows: ChaCha8Rng,
+    pub adversary: ChaCha8Rng,
+    pub declare: ChaCha8Rng,
+    pub inspection_seed: u64,
+    pub waits_seed: u64,
+    pub advance_info_seed: u64,
+    pub next_serial: u64,
+}
+
+/// The run's counters.
+#[derive(Resource)]
+pub struct Counts(pub Tally);

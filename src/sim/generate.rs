@@ -1,0 +1,201 @@
+//! Generate and declare: the first two stages of a shipment's life.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Binomial, Distribution, StandardNormal};
+
+use super::components::*;
+use crate::adversary::{self, Choice, Plans, SPLIT_FRACTION};
+use crate::scenario::{Category, Concealment};
+use crate::world::{World as Sim, trade::country_traders};
+
+/// Shipments to generate in each tick: the run's total spread by weekday, rounded so the
+/// ticks add up to exactly the scenario's `declarations`.
+#[derive(Resource)]
+pub struct Volume(pub Vec<u64>);
+
+impl Volume {
+    pub fn new(w: &Sim) -> Volume {
+        let tpd = w.ticks_per_day() as usize;
+        let weights: Vec<f64> = (0..w.ticks() as usize)
+            .map(|t| w.weekday[(w.start_weekday + t / tpd) % 7])
+            .collect();
+        let total: f64 = weights.iter().sum();
+        let mut cum = 0.0;
+        let mut prev = 0u64;
+        let counts = weights
+            .iter()
+            .map(|x| {
+                cum += x;
+                let upto = (w.declarations as f64 * cum / total).round() as u64;
+                let n = upto - prev;
+                prev = upto;
+                n
+            })
+            .collect();
+        Volume(counts)
+    }
+}
+
+#[derive(Resource)]
+pub struct PlansRes(pub Plans);
+
+/// A mean-one log-normal factor with log-sd `sd`.
+fn lognormal(rng: &mut ChaCha8Rng, sd: f64) -> f64 {
+    let z: f64 = StandardNormal.sample(rng);
+    (sd * z - sd * sd / 2.0).exp()
+}
+
+/// Pick a trader from a range, big traders more often (density ∝ 1/√rank).
+fn pick_trader(range: std::ops::Range<u32>, rng: &mut ChaCha8Rng) -> u32 {
+    let u: f64 = rng.random();
+    range.start + ((range.end - range.start) as f64 * u * u) as u32
+}
+
+/// Stage 1: spawn this tick's shipments with their truth and route.
+pub fn generate(world: &mut World) {
+    let w = world.resource::<WorldRes>().0.clone();
+    let tick = world.resource::<Clock>().tick;
+    let n = world.resource::<Volume>().0[tick as usize];
+    let mut streams = world.remove_resource::<Streams>().expect("streams");
+    let plans = world.remove_resource::<PlansRes>().expect("plans");
+    let illicit_share = Plans::illicit_share(&w);
+    let n_illicit = if illicit_share > 0.0 {
+        Binomial::new(n, illicit_share.min(1.0))
+            .map(|b| b.sample(&mut streams.adversary))
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let th = w.tick_hours;
+    let mut bundles = Vec::with_capacity(n as usize);
+    let mut tally = world.resource_mut::<Counts>();
+    for k in 0..n {
+        let serial = streams.next_serial;
+        streams.next_serial += 1;
+        let (cargo, route, exporter, consignee, rng) = if k < n_illicit {
+            let rng = &mut streams.adversary;
+            let Some(c) = plans.0.choose(&w, rng) else {
+                continue;
+            };
+            let net = &w.networks[c.network];
+            let com = &w.commodities[c.commodity];
+            let split = if c.concealment == Concealment::SplitConsignment {
+                SPLIT_FRACTION
+            } else {
+                1.0
+            };
+            let kg = com.kg * split * lognormal(rng, 0.5);
+            let value = kg * com.value_per_kg * lognormal(rng, 0.3);
+            let cargo = Cargo {
+                commodity: c.commodity as u16,
+                network: c.network as u16,
+                concealment: Concealment::ALL
+                    .iter()
+                    .position(|x| *x == c.concealment)
+                    .unwrap_or(0) as u8,
+                kg: kg as f32,
+                value: value as f32,
+            };
+            let exporter = pick_trader(net.exporters.clone(), rng);
+            let consignee = pick_trader(net.consignees.clone(), rng);
+            (cargo, c.route, exporter, consignee, rng)
+        } else {
+            let rng = &mut streams.flows;
+            let Some(p) = w.trade.pair_alias.sample(rng) else {
+                continue;
+            };
+            let (o, d, route) = w.trade.pairs[p];
+            let c = w.trade.commodity_alias.sample(rng).unwrap_or(0);
+            let com = &w.commodities[c];
+            let kg = com.kg * lognormal(rng, 0.5);
+            let value = kg * com.value_per_kg * lognormal(rng, 0.3);
+            let per = w.trader_model.per_country;
+            let exporter = pick_trader(country_traders(per, w.nodes[o as usize].country), rng);
+            let consignee = pick_trader(country_traders(per, w.nodes[d as usize].country), rng);
+            let cargo = Cargo {
+                commodity: c as u16,
+                network: LICIT,
+                concealment: 0,
+                kg: kg as f32,
+                value: value as f32,
+            };
+            (cargo, route, exporter, consignee, rng)
+        };
+        let hour = tick * th + rng.random_range(0..th);
+        tally.0.fates(class(&w, &cargo)).generated += 1;
+        bundles.push((
+            cargo,
+            Declaration {
+                exporter,
+                consignee,
+                ..Declaration::default()
+            },
+            Voyage {
+                serial,
+                route,
+                stop: 0,
+                flags: 0,
+                hour,
+            },
+        ));
+    }
+    let fresh: Vec<Entity> = world.spawn_batch(bundles).collect();
+    world.resource_mut::<Fresh>().0.extend(fresh);
+    world.insert_resource(plans);
+    world.insert_resource(streams);
+}
+
+/// The fate class of a shipment: `None` if licit, its strategic category if illicit.
+pub fn class(w: &Sim, cargo: &Cargo) -> Option<Category> {
+    cargo
+        .is_illicit()
+        .then(|| w.commodities[cargo.commodity as usize].category)
+}
+
+/// Stage 2: every new shipment files its declaration: honest with some noise if licit,
+/// disguised by its network's concealment if illicit. Then it is at its origin, due for
+/// export clearance this tick.
+pub fn declare(
+    w: Res<WorldRes>,
+    clock: Res<Clock>,
+    mut fresh: ResMut<Fresh>,
+    mut streams: ResMut<Streams>,
+    mut calendar: ResMut<Calendar>,
+    mut shipments: Query<(&Cargo, &Voyage, &mut Declaration)>,
+) {
+    let w = &*w.0;
+    let rng = &mut streams.declare;
+    let tm = &w.trader_model;
+    for &e in &fresh.0 {
+        let Ok((cargo, voyage, mut decl)) = shipments.get_mut(e) else {
+            continue;
+        };
+        let com = &w.commodities[cargo.commodity as usize];
+        if cargo.is_illicit() {
+            let choice = Choice {
+                network: cargo.network as usize,
+                commodity: cargo.commodity as usize,
+                concealment: Concealment::ALL[cargo.concealment as usize],
+                route: voyage.route,
+            };
+            let d = adversary::declare(w, &choice, cargo.value as f64, cargo.kg as f64, rng);
+            decl.hs = d.hs;
+            decl.value = d.value as f32;
+            decl.kg = d.kg as f32;
+            decl.flags = if d.vague { Declaration::VAGUE } else { 0 }
+                | if d.licence { Declaration::LICENCE } else { 0 };
+        } else {
+            decl.hs = com.hs;
+            decl.value = (cargo.value as f64 * lognormal(rng, tm.value_noise)) as f32;
+            decl.kg = cargo.kg;
+            let vague = rng.random_bool(tm.vague_description_share);
+            // Licit strategic goods travel under a licence that a check can confirm.
+            let licensed = com.category != Category::None;
+            decl.flags = if vague { Declaration::VAGUE } else { 0 }
+                | if licensed { Declaration::LICENCE } else { 0 };
+        }
+    }
+    calendar.buckets[clock.tick as usize].append(&mut fresh.0);
+}

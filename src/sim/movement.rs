@@ -1,0 +1,103 @@
+//! Move: shipments due this tick arrive at their next stop and queue at its customs
+//! office, or pass on if no office there checks their kind of flow.
+
+use bevy_ecs::prelude::*;
+
+use super::components::*;
+use super::generate::class;
+use super::random::unit;
+use crate::metrics::Tally;
+use crate::scenario::Role;
+use crate::world::World as Sim;
+
+/// Stage 3.
+#[allow(clippy::too_many_arguments)]
+pub fn movement(
+    w: Res<WorldRes>,
+    clock: Res<Clock>,
+    streams: Res<Streams>,
+    desks: Res<Desks>,
+    mut calendar: ResMut<Calendar>,
+    mut counts: ResMut<Counts>,
+    mut done: ResMut<Done>,
+    mut desk_q: Query<&mut Desk>,
+    mut shipments: Query<(&Cargo, &mut Voyage)>,
+) {
+    let w = &*w.0;
+    let due = std::mem::take(&mut calendar.buckets[clock.tick as usize]);
+    for e in due {
+        let Ok((cargo, mut voyage)) = shipments.get_mut(e) else {
+            continue;
+        };
+        let node = &w.nodes[w.routes.stop(voyage.route, voyage.stop as usize) as usize];
+        let role = role_at(w, &voyage);
+        match node.office {
+            Some(o) if w.offices[o as usize].assesses(role) => {
+                if let Ok(mut desk) = desk_q.get_mut(desks.0[o as usize]) {
+                    desk.inbox.push(e);
+                }
+            }
+            _ => advance(
+                w,
+                e,
+                cargo,
+                &mut voyage,
+                0.0,
+                clock.tick,
+                streams.waits_seed,
+                &mut calendar,
+                &mut counts.0,
+                &mut done.0,
+            ),
+        }
+    }
+}
+
+/// The checkpoint role of the stop a shipment is at.
+pub fn role_at(w: &Sim, v: &Voyage) -> Role {
+    let last = w.routes.stops(v.route) - 1;
+    match v.stop as usize {
+        0 => Role::Export,
+        k if k == last => Role::Import,
+        _ => Role::Transit,
+    }
+}
+
+/// Release a shipment from its current stop after `dwell` hours: deliver it if this was
+/// its destination, otherwise book its arrival at the next stop (after waiting for the
+/// service's next departure). Arrivals after the run's end count as in transit and leave
+/// the simulation, since nothing can happen to them any more.
+#[allow(clippy::too_many_arguments)]
+pub fn advance(
+    w: &Sim,
+    e: Entity,
+    cargo: &Cargo,
+    v: &mut Voyage,
+    dwell: f64,
+    tick: u32,
+    waits_seed: u64,
+    calendar: &mut Calendar,
+    tally: &mut Tally,
+    done: &mut Vec<Entity>,
+) {
+    let fates = tally.fates(class(w, cargo));
+    let legs = w.routes.legs_of(v.route);
+    let Some(leg) = legs.get(v.stop as usize) else {
+        fates.delivered += 1;
+        done.push(e);
+        return;
+    };
+    let wait = unit(waits_seed, v.serial, v.stop as u64) * leg.headway_hours as f64;
+    let arrive = v.hour as f64 + dwell + wait + leg.travel_hours as f64;
+    v.stop += 1;
+    v.hour = arrive.round() as u32;
+    // An arrival inside the current tick is handled next tick: the tick is the clock's
+    // resolution.
+    let due = (v.hour / w.tick_hours).max(tick + 1);
+    if due >= w.ticks() {
+        fates.in_transit += 1;
+        done.push(e);
+    } else {
+        calendar.buckets[due as usize].push(e);
+    }
+}

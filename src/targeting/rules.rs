@@ -1,0 +1,61 @@
+//! Rule-based profiles: a declaration is selected when all indicators of at least one
+//! profile are present; the most profiles matched go first.
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use super::{Candidate, Strategy, Watch, take_ranked};
+use crate::scenario::Profile;
+
+pub struct Rules {
+    watch: Watch,
+    /// Each profile as a bit mask of indicators.
+    masks: Vec<u16>,
+    ranked: Vec<(u32, u32, u32)>,
+}
+
+impl Rules {
+    pub fn new(watch: Watch, profiles: &[Profile]) -> Rules {
+        let masks = profiles
+            .iter()
+            .map(|p| p.all.iter().fold(0u16, |m, i| m | i.bit()))
+            .collect();
+        Rules {
+            watch,
+            masks,
+            ranked: Vec::new(),
+        }
+    }
+}
+
+impl Strategy for Rules {
+    fn watch(&self) -> Option<&Watch> {
+        Some(&self.watch)
+    }
+
+    fn select(
+        &mut self,
+        candidates: &[Candidate],
+        max: usize,
+        rng: &mut ChaCha8Rng,
+        selected: &mut Vec<u32>,
+    ) {
+        self.ranked.clear();
+        for (i, c) in candidates.iter().enumerate() {
+            let hits = self
+                .masks
+                .iter()
+                .filter(|&&m| c.indicators & m == m)
+                .count() as u32;
+            if hits > 0 {
+                // A random tie-break among equally matched declarations, so capacity
+                // limits do not always favour the first arrivals.
+                self.ranked.push((hits, rng.random::<u32>(), i as u32));
+            }
+        }
+        if self.ranked.len() > max {
+            self.ranked.sort_unstable_by(|a, b| b.cmp(a));
+        }
+        take_ranked(self.ranked.iter().map(|r| r.2), max, selected);
+    }
+}
