@@ -191,7 +191,12 @@ fn service_calling_at_an_undefined_node() {
 
 #[test]
 fn syntax_error_points_at_the_place() {
-    expect_error("syntax.ron", "days: 28,", "days: 28,,", &["Unexpected"]);
+    expect_error(
+        "syntax.ron",
+        "days: 28,",
+        "days: 28,,",
+        &["Expected identifier", ":15:14:"],
+    );
 }
 
 #[test]

@@ -141,6 +141,12 @@ pub fn generate(world: &mut World) {
             },
         ));
     }
+    // Illicit shipments were drawn first; shuffle so that arrival order says nothing
+    // about what a shipment is.
+    for k in (1..bundles.len()).rev() {
+        let j = streams.adversary.random_range(0..=k);
+        bundles.swap(k, j);
+    }
     let fresh: Vec<Entity> = world.spawn_batch(bundles).collect();
     world.resource_mut::<Fresh>().0.extend(fresh);
     world.insert_resource(plans);

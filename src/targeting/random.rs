@@ -21,15 +21,22 @@ impl Strategy for RandomSampling {
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     ) {
-        // Each declaration is drawn independently at `rate`; when capacity runs out the
-        // rest of the tick's arrivals are released unseen.
+        // Each declaration is drawn independently at `rate`. When more are drawn than
+        // capacity allows, a uniform subset of them is inspected: the order in which
+        // shipments arrived must not decide which are seen.
+        let start = selected.len();
         for i in 0..candidates.len() {
-            if selected.len() >= max {
-                break;
-            }
             if rng.random_bool(self.rate) {
                 selected.push(i as u32);
             }
+        }
+        let drawn = &mut selected[start..];
+        if drawn.len() > max {
+            for k in 0..max {
+                let j = rng.random_range(k..drawn.len());
+                drawn.swap(k, j);
+            }
+            selected.truncate(start + max);
         }
     }
 }
