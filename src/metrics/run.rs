@@ -55,6 +55,8 @@ pub struct RunMetrics {
     pub illicit_declarations_assessed: u64,
     pub inspections: u64,
     pub violations_found: u64,
+    /// Inspections that detained goods for licence verification.
+    pub detentions_for_licence_check: u64,
     pub violations_released_without_legal_basis: u64,
 }
 
@@ -111,6 +113,7 @@ impl RunMetrics {
             illicit_declarations_assessed: t.assessed_illicit,
             inspections: t.inspections,
             violations_found: t.violations_found,
+            detentions_for_licence_check: t.detentions,
             violations_released_without_legal_basis: t.violations_released,
         }
     }

@@ -76,6 +76,8 @@ pub struct Tally {
     pub assessed_illicit: u64,
     pub inspections: u64,
     pub violations_found: u64,
+    /// Inspections that detained the goods while a quoted licence was verified.
+    pub detentions: u64,
     /// Violations found where the law did not allow a seizure.
     pub violations_released: u64,
     pub seizures_by_role: [u64; 3],

@@ -132,6 +132,9 @@ pub fn inspect(
             // authority while the goods wait.
             let licence_check =
                 w.hs[decl.hs as usize].controlled && decl.flags & Declaration::LICENCE != 0;
+            if licence_check {
+                tally.detentions += 1;
+            }
             let dwell = m.dwell_hours
                 + if licence_check {
                     country.licensing_response_hours
