@@ -60,6 +60,27 @@ pub struct RunMetrics {
     pub violations_released_without_legal_basis: u64,
 }
 
+/// Names of the scalar metrics, the columns of tidy replication tables.
+pub const SCALARS: [&str; 17] = [
+    "detection_rate",
+    "hit_rate",
+    "inspection_rate",
+    "lift_over_random",
+    "interdiction_export",
+    "interdiction_transit",
+    "interdiction_import",
+    "licit_dwell_hours",
+    "officer_hours",
+    "generated",
+    "delivered",
+    "seized",
+    "in_transit",
+    "illicit_generated",
+    "illicit_reached_office",
+    "inspections",
+    "violations_found",
+];
+
 fn ratio(a: u64, b: u64) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
@@ -118,25 +139,30 @@ impl RunMetrics {
         }
     }
 
-    /// The scalar metrics by name, for tidy tables and confidence intervals.
+    /// The scalar metrics, named as in [`SCALARS`], for tidy tables and confidence
+    /// intervals. Rates with an empty denominator are NaN.
     pub fn scalars(&self) -> Vec<(&'static str, f64)> {
         let nan = f64::NAN;
         let ip = self.interdiction_point;
-        vec![
-            ("detection_rate", self.detection_rate.overall),
-            ("hit_rate", self.hit_rate.unwrap_or(nan)),
-            ("inspection_rate", self.inspection_rate.unwrap_or(nan)),
-            ("lift_over_random", self.lift_over_random.unwrap_or(nan)),
-            ("interdiction_export", ip.map_or(nan, |p| p.export)),
-            ("interdiction_transit", ip.map_or(nan, |p| p.transit)),
-            ("interdiction_import", ip.map_or(nan, |p| p.import)),
-            ("licit_dwell_hours", self.licit_dwell_hours),
-            ("officer_hours", self.officer_hours),
-            ("generated", self.shipments.generated as f64),
-            ("delivered", self.shipments.delivered as f64),
-            ("seized", self.shipments.seized as f64),
-            ("in_transit", self.shipments.in_transit as f64),
-            ("inspections", self.inspections as f64),
-        ]
+        let values = [
+            self.detection_rate.overall,
+            self.hit_rate.unwrap_or(nan),
+            self.inspection_rate.unwrap_or(nan),
+            self.lift_over_random.unwrap_or(nan),
+            ip.map_or(nan, |p| p.export),
+            ip.map_or(nan, |p| p.transit),
+            ip.map_or(nan, |p| p.import),
+            self.licit_dwell_hours,
+            self.officer_hours,
+            self.shipments.generated as f64,
+            self.shipments.delivered as f64,
+            self.shipments.seized as f64,
+            self.shipments.in_transit as f64,
+            self.shipments.illicit.generated as f64,
+            self.shipments.illicit.reached_office as f64,
+            self.inspections as f64,
+            self.violations_found as f64,
+        ];
+        SCALARS.iter().copied().zip(values).collect()
     }
 }

@@ -72,17 +72,12 @@ impl Checker<'_> {
 
     fn range(&mut self, at: At<'_>, field: String, v: f64, lo: f64, hi: f64) {
         if !(v.is_finite() && v >= lo && v <= hi) {
-            let hi_text = if hi.is_infinite() {
-                "any larger number".to_string()
+            let help = if hi.is_infinite() {
+                format!("use a number of at least {lo}")
             } else {
-                format!("{hi}")
+                format!("use a number from {lo} to {hi}")
             };
-            self.push(
-                at,
-                field,
-                format!("{v} is out of range"),
-                Some(format!("use a number from {lo} to {hi_text}")),
-            );
+            self.push(at, field, format!("{v} is out of range"), Some(help));
         }
     }
 

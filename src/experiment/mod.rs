@@ -1,0 +1,154 @@
+//! Experiments: many seeded replications in parallel (one ECS World each), paired
+//! comparisons of strategies on common random numbers, and parameter sweeps.
+//! Replication i of every strategy and every sweep cell uses the same seed, so the
+//! trade flows and traffickers are the same and differences are the strategies'.
+
+pub mod compare;
+pub mod sweep;
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::metrics::RunMetrics;
+use crate::metrics::stats::{Estimate, estimate};
+use crate::sim::random::mix;
+use crate::sim::{RunOptions, run};
+use crate::world::World;
+
+/// The seed of replication `i`: replication 0 is the base seed itself, so one
+/// replication reproduces a plain `stce run`.
+pub fn replication_seed(base: u64, i: usize) -> u64 {
+    if i == 0 {
+        base
+    } else {
+        mix(base ^ mix(0x5EED_0000 + i as u64))
+    }
+}
+
+/// What is kept of one replication: its metrics and its daily seizures, not its
+/// seizure records (memory must not grow with replications × seizures).
+#[derive(Debug, Clone, Serialize)]
+pub struct Replication {
+    pub rep: usize,
+    pub seed: u64,
+    pub strategy: Option<String>,
+    pub metrics: RunMetrics,
+    pub seizures_per_day: Vec<u64>,
+}
+
+/// Run replications `0..reps` of one world, in parallel; results in replication order
+/// whatever the thread count.
+pub fn replicate(
+    w: &Arc<World>,
+    base_seed: u64,
+    reps: usize,
+    strategy: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Replication> {
+    (0..reps)
+        .into_par_iter()
+        .map(|i| {
+            let r = one(w, base_seed, i, strategy);
+            progress();
+            r
+        })
+        .collect()
+}
+
+pub fn one(w: &Arc<World>, base_seed: u64, i: usize, strategy: Option<usize>) -> Replication {
+    let seed = replication_seed(base_seed, i);
+    let out = run(w, &RunOptions { seed, strategy });
+    Replication {
+        rep: i,
+        seed,
+        strategy: strategy.map(|s| w.strategies[s].name.clone()),
+        metrics: out.metrics,
+        seizures_per_day: out.tally.seizures_per_day,
+    }
+}
+
+/// The metric names of [`RunMetrics::scalars`], in order.
+pub fn metric_names() -> Vec<&'static str> {
+    crate::metrics::run::SCALARS.to_vec()
+}
+
+/// Mean and 95% CI of every scalar metric over replications.
+pub fn summarise(reps: &[Replication]) -> Vec<(&'static str, Estimate)> {
+    let columns: Vec<Vec<(&'static str, f64)>> = reps.iter().map(|r| r.metrics.scalars()).collect();
+    metric_names()
+        .into_iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let xs: Vec<f64> = columns.iter().map(|c| c[k].1).collect();
+            (name, estimate(&xs))
+        })
+        .collect()
+}
+
+/// The tidy CSV header of replication rows: identifying columns, then one per metric.
+pub fn csv_header(keys: &[String]) -> Vec<String> {
+    let mut h: Vec<String> = keys.to_vec();
+    h.extend([
+        "rep".to_string(),
+        "seed".to_string(),
+        "strategy".to_string(),
+    ]);
+    h.extend(metric_names().into_iter().map(String::from));
+    h
+}
+
+/// One tidy CSV row of a replication (values of `keys` first).
+pub fn csv_row(key_values: &[String], r: &Replication) -> Vec<String> {
+    let mut row: Vec<String> = key_values.to_vec();
+    row.push(r.rep.to_string());
+    row.push(r.seed.to_string());
+    row.push(r.strategy.clone().unwrap_or_default());
+    row.extend(r.metrics.scalars().into_iter().map(|(_, v)| {
+        if v.is_finite() {
+            format!("{v}")
+        } else {
+            String::new()
+        }
+    }));
+    row
+}
+
+/// Mean seizures per day over replications.
+pub fn mean_daily_seizures(reps: &[Replication]) -> Vec<(f64, f64)> {
+    let days = reps.first().map_or(0, |r| r.seizures_per_day.len());
+    (0..days)
+        .map(|d| {
+            let total: u64 = reps.iter().map(|r| r.seizures_per_day[d]).sum();
+            (d as f64, total as f64 / reps.len().max(1) as f64)
+        })
+        .collect()
+}
+
+/// A terminal table of estimates.
+pub fn estimates_table(rows: &[(&'static str, Estimate)]) -> String {
+    let mut s = format!(
+        "{:<22} {:>12} {:>26} {:>5}\n",
+        "metric", "mean", "95% CI", "n"
+    );
+    for (name, e) in rows {
+        s.push_str(&format!(
+            "{:<22} {:>12} {:>26} {:>5}\n",
+            name,
+            fmt(e.mean),
+            format!("[{}, {}]", fmt(e.ci_low), fmt(e.ci_high)),
+            e.n
+        ));
+    }
+    s
+}
+
+/// Numbers for people: rates with four decimals, counts without.
+pub fn fmt(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.4}")
+    }
+}

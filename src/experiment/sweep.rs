@@ -1,0 +1,366 @@
+//! Parameter sweeps: a grid of scenario variants (`--set PATH=v1,v2,…`), each cell run
+//! for the same replications. Cells are streamed to disk as they finish, so memory does
+//! not grow with the grid, and a sweep run again with the same arguments after an
+//! interruption runs only the missing cells.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{csv_header, csv_row, metric_names, replicate, summarise};
+use crate::report::io::{ensure_dir, write_atomic};
+use crate::report::plots::{self, Band, BandPoint};
+use crate::scenario::{Scenario, validate::validate};
+use crate::world::World;
+
+/// `--set` paths with a meaning of their own; every other path addresses the scenario's
+/// fields, e.g. `declarations`, `nodes[*].office.capacity_hours`,
+/// `strategies[0].kind.Random.rate`, `administrations[*].trained_officer_share`.
+pub const STRATEGY: &str = "strategy";
+pub const CAPACITY_SCALE: &str = "capacity_scale";
+
+/// One `--set PATH=v1,v2,…`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Axis {
+    pub path: String,
+    pub values: Vec<String>,
+}
+
+impl Axis {
+    pub fn parse(arg: &str) -> Result<Axis, String> {
+        let (path, values) = arg
+            .split_once('=')
+            .ok_or_else(|| format!("--set {arg}: expected PATH=v1,v2,…"))?;
+        let values: Vec<String> = values
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if path.trim().is_empty() || values.is_empty() {
+            return Err(format!("--set {arg}: expected PATH=v1,v2,…"));
+        }
+        Ok(Axis {
+            path: path.trim().to_string(),
+            values,
+        })
+    }
+}
+
+/// What identifies a sweep: a directory holds one sweep, resumable only with the same.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub scenario: String,
+    pub base_seed: u64,
+    pub reps: usize,
+    pub axes: Vec<Axis>,
+}
+
+/// Every combination of axis values, the first axis varying slowest.
+pub fn grid(axes: &[Axis]) -> Vec<Vec<String>> {
+    let mut cells = vec![Vec::new()];
+    for a in axes {
+        cells = cells
+            .into_iter()
+            .flat_map(|c| {
+                a.values.iter().map(move |v| {
+                    let mut c = c.clone();
+                    c.push(v.clone());
+                    c
+                })
+            })
+            .collect();
+    }
+    cells
+}
+
+/// The scenario of one cell, and the strategy every office must use if the cell sets
+/// one.
+pub fn apply(
+    base: &Scenario,
+    axes: &[Axis],
+    cell: &[String],
+) -> Result<(Scenario, Option<String>), String> {
+    let mut s = base.clone();
+    let mut strategy = None;
+    let mut json = None;
+    for (a, v) in axes.iter().zip(cell) {
+        match a.path.as_str() {
+            STRATEGY => strategy = Some(v.clone()),
+            CAPACITY_SCALE => {
+                let k: f64 = v
+                    .parse()
+                    .map_err(|_| format!("{CAPACITY_SCALE}={v}: not a number"))?;
+                for n in &mut s.nodes {
+                    if let Some(o) = &mut n.office {
+                        o.capacity_hours *= k;
+                    }
+                }
+            }
+            path => {
+                let root = json.get_or_insert(serde_json::to_value(&s).map_err(|e| e.to_string())?);
+                let value = serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.clone()));
+                let n = set_path(root, &segments(path)?, &value);
+                if n == 0 {
+                    return Err(format!("--set {path}: no such field in the scenario"));
+                }
+            }
+        }
+        if let Some(root) = json.take() {
+            s = serde_json::from_value(root).map_err(|e| format!("--set {}={v}: {e}", a.path))?;
+        }
+    }
+    let problems = validate(&s, "");
+    if let Some(p) = problems.first() {
+        return Err(format!(
+            "{}: {}{}",
+            p.field,
+            p.message,
+            p.help
+                .as_ref()
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default()
+        ));
+    }
+    Ok((s, strategy))
+}
+
+enum Seg {
+    Key(String),
+    Index(usize),
+    All,
+}
+
+fn segments(path: &str) -> Result<Vec<Seg>, String> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (key, rest) = part
+            .split_once('[')
+            .map_or((part, None), |(k, r)| (k, Some(r)));
+        if !key.is_empty() {
+            out.push(Seg::Key(key.to_string()));
+        }
+        if let Some(rest) = rest {
+            for idx in rest.split('[') {
+                let idx = idx.trim_end_matches(']');
+                out.push(if idx == "*" {
+                    Seg::All
+                } else {
+                    Seg::Index(
+                        idx.parse()
+                            .map_err(|_| format!("--set {path}: bad index [{idx}]"))?,
+                    )
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Set every place the path reaches; returns how many were set.
+fn set_path(v: &mut Value, path: &[Seg], value: &Value) -> usize {
+    let Some((first, rest)) = path.split_first() else {
+        *v = value.clone();
+        return 1;
+    };
+    match (first, v) {
+        (Seg::Key(k), Value::Object(m)) => m.get_mut(k).map_or(0, |x| set_path(x, rest, value)),
+        (Seg::Index(i), Value::Array(a)) => a.get_mut(*i).map_or(0, |x| set_path(x, rest, value)),
+        (Seg::All, Value::Array(a)) => a.iter_mut().map(|x| set_path(x, rest, value)).sum(),
+        _ => 0,
+    }
+}
+
+/// Read a streamed CSV, dropping a last line cut off by an interruption.
+fn read_complete_lines(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let complete = match text.rfind('\n') {
+        Some(i) => &text[..=i],
+        None => "",
+    };
+    complete.lines().map(String::from).collect()
+}
+
+fn csv_line(fields: &[String]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = w.write_record(fields);
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn cell_header(axes: &[Axis]) -> Vec<String> {
+    let mut h: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    for m in metric_names() {
+        h.extend([
+            format!("{m}_mean"),
+            format!("{m}_ci_low"),
+            format!("{m}_ci_high"),
+            format!("{m}_n"),
+        ]);
+    }
+    h
+}
+
+fn open_append(
+    path: &Path,
+    header: &[String],
+    keep: impl Fn(&str) -> bool,
+) -> std::io::Result<std::fs::File> {
+    // Rewrite atomically with only complete rows worth keeping, then append to it.
+    let lines = read_complete_lines(path);
+    let mut text = csv_line(header);
+    for l in lines.iter().skip(1).filter(|l| keep(l)) {
+        text.push_str(l);
+        text.push('\n');
+    }
+    write_atomic(path, text.as_bytes())?;
+    std::fs::OpenOptions::new().append(true).open(path)
+}
+
+/// The outcome of a sweep call.
+pub struct SweepReport {
+    pub cells: usize,
+    pub skipped: usize,
+    pub dir: PathBuf,
+}
+
+/// Run (or resume) a sweep into `dir`.
+pub fn run_sweep(
+    base: &Scenario,
+    manifest: &Manifest,
+    dir: &Path,
+    on_start: &dyn Fn(u64),
+    progress: &(dyn Fn() + Sync),
+) -> Result<SweepReport, Box<dyn std::error::Error + Send + Sync>> {
+    ensure_dir(dir)?;
+    let manifest_path = dir.join("sweep.json");
+    if manifest_path.exists() {
+        let old: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path)?)
+            .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+        if &old != manifest {
+            return Err(format!("{} holds a different sweep ({} with {} reps and sets {:?}); use another --out or the same arguments to resume it", dir.display(), old.scenario, old.reps, old.axes.iter().map(|a| &a.path).collect::<Vec<_>>()).into());
+        }
+    } else {
+        write_atomic(&manifest_path, &serde_json::to_vec_pretty(manifest)?)?;
+    }
+    let axes = &manifest.axes;
+    let cells = grid(axes);
+    let cells_path = dir.join("cells.csv");
+    let key_of_line = |l: &str| -> String {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(l.as_bytes());
+        r.records()
+            .next()
+            .and_then(|x| x.ok())
+            .map(|x| x.iter().take(axes.len()).collect::<Vec<_>>().join("\u{1f}"))
+            .unwrap_or_default()
+    };
+    let done: BTreeSet<String> = read_complete_lines(&cells_path)
+        .iter()
+        .skip(1)
+        .map(|l| key_of_line(l))
+        .collect();
+    let mut cells_file = open_append(&cells_path, &cell_header(axes), |_| true)?;
+    let mut reps_header: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    reps_header = csv_header(&reps_header);
+    let mut reps_file = open_append(&dir.join("replications.csv"), &reps_header, |l| {
+        done.contains(&key_of_line(l))
+    })?;
+
+    let todo: Vec<&Vec<String>> = cells
+        .iter()
+        .filter(|c| !done.contains(&c.join("\u{1f}")))
+        .collect();
+    on_start((todo.len() * manifest.reps) as u64);
+    for cell in &todo {
+        let (s, strategy) = apply(base, axes, cell)?;
+        let w = Arc::new(World::build(&s).map_err(|e| e.to_string())?);
+        let strategy = match strategy {
+            Some(name) => Some(w.strategy_index(&name).ok_or_else(|| {
+                format!(
+                    "strategy={name}: the scenario defines {:?}",
+                    w.strategies.iter().map(|d| &d.name).collect::<Vec<_>>()
+                )
+            })?),
+            None => None,
+        };
+        let reps = replicate(&w, manifest.base_seed, manifest.reps, strategy, progress);
+        let mut rows = String::new();
+        for r in &reps {
+            rows.push_str(&csv_line(&csv_row(cell, r)));
+        }
+        reps_file.write_all(rows.as_bytes())?;
+        reps_file.flush()?;
+        let mut row: Vec<String> = cell.to_vec();
+        for (_, e) in summarise(&reps) {
+            row.extend([e.mean, e.ci_low, e.ci_high].map(|v| format!("{v}")));
+            row.push(e.n.to_string());
+        }
+        // The cell counts as done only once this line is complete on disk.
+        cells_file.write_all(csv_line(&row).as_bytes())?;
+        cells_file.flush()?;
+    }
+    plot_cells(&cells_path, axes, dir)?;
+    Ok(SweepReport {
+        cells: cells.len(),
+        skipped: cells.len() - todo.len(),
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// Detection rate against inspection rate, one curve per strategy (or per value of the
+/// first axis when no strategy axis is swept).
+fn plot_cells(
+    cells_path: &Path,
+    axes: &[Axis],
+    dir: &Path,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let mut r = csv::Reader::from_path(cells_path)?;
+    let header = r.headers()?.clone();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let group_col = axes
+        .iter()
+        .position(|a| a.path == STRATEGY)
+        .or(if axes.len() > 1 { Some(0) } else { None });
+    let (Some(x), Some(m), Some(lo), Some(hi)) = (
+        col("inspection_rate_mean"),
+        col("detection_rate_mean"),
+        col("detection_rate_ci_low"),
+        col("detection_rate_ci_high"),
+    ) else {
+        return Ok(());
+    };
+    let mut bands: Vec<Band> = Vec::new();
+    for rec in r.records() {
+        let rec = rec?;
+        let name = group_col.map_or("all cells".to_string(), |g| {
+            format!("{}={}", axes[g].path, &rec[g])
+        });
+        let num = |i: usize| rec[i].parse::<f64>().unwrap_or(f64::NAN);
+        let p = BandPoint {
+            x: num(x),
+            mean: num(m),
+            ci_low: num(lo),
+            ci_high: num(hi),
+        };
+        match bands.iter_mut().find(|b| b.name == name) {
+            Some(b) => b.points.push(p),
+            None => bands.push(Band {
+                name,
+                points: vec![p],
+            }),
+        }
+    }
+    plots::line_with_bands(
+        &dir.join("detection_vs_inspection"),
+        "Detection rate against inspection rate (95% CI)",
+        "inspection rate",
+        "detection rate",
+        &bands,
+    )
+}
