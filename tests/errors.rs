@@ -80,7 +80,7 @@ fn negative_capacity_is_out_of_range() {
         &[
             "nodes[0].office.capacity_hours",
             "-5 is out of range",
-            "from 0",
+            "at least 0",
         ],
     );
 }
