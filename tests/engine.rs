@@ -124,7 +124,7 @@ fn risk_score_and_profiles_beat_random_at_the_same_inspection_rate() {
         match &mut d.kind {
             StrategyKind::Random { rate } => *rate = 1.0,
             StrategyKind::RiskScore { threshold, .. } => *threshold = -1.0,
-            StrategyKind::Rules { .. } => {}
+            _ => {}
         }
     }
     let w = world(&s);

@@ -10,6 +10,8 @@ use crate::world::{Alias, HsId, World};
 pub struct Plans {
     pub network_alias: Alias,
     concealment: Vec<Alias>,
+    /// After a network's shift day, if it has one: (day, weights over `Concealment::ALL`).
+    shifted: Vec<Option<(u32, Alias)>>,
     routes: Vec<Alias>,
 }
 
@@ -40,6 +42,11 @@ impl Plans {
                 .iter()
                 .map(|n| Alias::new(&n.concealment.iter().map(|c| c.1).collect::<Vec<_>>()))
                 .collect(),
+            shifted: world
+                .networks
+                .iter()
+                .map(|n| n.shift.as_ref().map(|(day, c)| (*day, Alias::new(c))))
+                .collect(),
             routes: world
                 .networks
                 .iter()
@@ -53,11 +60,14 @@ impl Plans {
         world.networks.iter().map(|n| n.share).sum()
     }
 
-    pub fn choose(&self, world: &World, rng: &mut ChaCha8Rng) -> Option<Choice> {
+    pub fn choose(&self, world: &World, day: u32, rng: &mut ChaCha8Rng) -> Option<Choice> {
         let network = self.network_alias.sample(rng)?;
         let net = &world.networks[network];
         let commodity = net.seeks[rng.random_range(0..net.seeks.len())];
-        let concealment = net.concealment[self.concealment[network].sample(rng)?].0;
+        let concealment = match &self.shifted[network] {
+            Some((from, alias)) if day >= *from => Concealment::ALL[alias.sample(rng)?],
+            _ => net.concealment[self.concealment[network].sample(rng)?].0,
+        };
         let route = net.routes[self.routes[network].sample(rng)?];
         Some(Choice {
             network,

@@ -223,6 +223,32 @@ pub enum StrategyKind {
         #[serde(default)]
         threshold: f64,
     },
+    /// An online logistic model of P(violation | indicators) that learns only from the
+    /// outcomes of its own office's inspections. A share `exploration` of capacity is
+    /// drawn at random, the rest goes to the highest predicted risk.
+    Learner {
+        #[serde(default)]
+        watch: Watchlists,
+        exploration: f64,
+        #[serde(default = "default_learning_rate")]
+        learning_rate: f64,
+    },
+    /// Intelligence first: declarations naming a watched entity (a known front company)
+    /// are inspected before anything else, then the rest of capacity goes by risk score.
+    IntelligenceLed {
+        #[serde(default)]
+        watch: Watchlists,
+        weights: BTreeMap<Indicator, f64>,
+        #[serde(default)]
+        threshold: f64,
+    },
+    /// Shares of capacity for other strategies of the scenario, e.g.
+    /// `[("risk-score", 0.9), ("random", 0.1)]`.
+    Mixture { parts: Vec<(String, f64)> },
+}
+
+fn default_learning_rate() -> f64 {
+    0.5
 }
 
 /// What a rule or score may look at: only the declaration and the office's records.
@@ -241,6 +267,16 @@ pub struct Watchlists {
     /// |ln(declared value per kg / the subheading's norm)| above this is an anomaly.
     #[serde(default = "default_value_anomaly")]
     pub value_anomaly: f64,
+    /// Illicit networks intelligence has identified: a share `entity_coverage` of their
+    /// front companies is on the entity watch list.
+    #[serde(default)]
+    pub networks: Vec<String>,
+    #[serde(default = "default_entity_coverage")]
+    pub entity_coverage: f64,
+}
+
+fn default_entity_coverage() -> f64 {
+    0.5
 }
 
 fn default_new_trader_days() -> u32 {
@@ -273,10 +309,12 @@ pub enum Indicator {
     MissingLicence,
     /// Advance information did not reach the office.
     MissingAdvanceInfo,
+    /// The exporter or consignee is on the entity watch list.
+    WatchedEntity,
 }
 
 impl Indicator {
-    pub const ALL: [Indicator; 10] = [
+    pub const ALL: [Indicator; 11] = [
         Indicator::HsWatch,
         Indicator::CountryOfConcern,
         Indicator::ViaHub,
@@ -287,6 +325,7 @@ impl Indicator {
         Indicator::VagueDescription,
         Indicator::MissingLicence,
         Indicator::MissingAdvanceInfo,
+        Indicator::WatchedEntity,
     ];
 
     pub fn bit(self) -> u16 {
@@ -526,6 +565,17 @@ pub struct Network {
     pub front_company_new_share: f64,
     #[serde(default = "default_front_companies")]
     pub front_companies: u32,
+    /// From this day on the network hides differently (it learnt what gets caught).
+    #[serde(default)]
+    pub shift: Option<Shift>,
+}
+
+/// A change of concealment during the run.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    pub day: u32,
+    pub concealment: BTreeMap<Concealment, f64>,
 }
 
 fn default_front_new_share() -> f64 {

@@ -12,6 +12,7 @@ use crate::world::reference::{Reference, nearest};
 pub fn validate(s: &Scenario, source: &str) -> Vec<Problem> {
     let mut c = Checker {
         loc: Locator::new(source),
+        network_names: s.illicit.iter().map(|n| n.name.clone()).collect(),
         refs: Reference::embedded(),
         problems: Vec::new(),
     };
@@ -30,6 +31,7 @@ pub fn validate(s: &Scenario, source: &str) -> Vec<Problem> {
 
 struct Checker<'a> {
     loc: Locator<'a>,
+    network_names: Vec<String>,
     refs: &'static Reference,
     problems: Vec<Problem>,
 }
@@ -503,7 +505,76 @@ impl Checker<'_> {
                         }
                     }
                 }
+                StrategyKind::Learner {
+                    watch,
+                    exploration,
+                    learning_rate,
+                } => {
+                    self.watchlists(i, watch);
+                    self.range(
+                        at_value("strategies", &d.name),
+                        f("exploration"),
+                        *exploration,
+                        0.0,
+                        1.0,
+                    );
+                    self.positive(
+                        at_value("strategies", &d.name),
+                        f("learning_rate"),
+                        *learning_rate,
+                    );
+                }
+                StrategyKind::Mixture { parts } => {
+                    let names: Vec<&str> = s
+                        .strategies
+                        .iter()
+                        .map(|x| x.name.as_str())
+                        .filter(|n| *n != d.name)
+                        .collect();
+                    if parts.is_empty() {
+                        self.push(
+                            at_value("strategies", &d.name),
+                            f("parts"),
+                            "a mixture needs at least one part".into(),
+                            None,
+                        );
+                    }
+                    for (j, (name, share)) in parts.iter().enumerate() {
+                        self.name_ref(
+                            "strategies",
+                            f(&format!("parts[{j}]")),
+                            "strategy",
+                            name,
+                            &names,
+                        );
+                        self.range(
+                            at_value("strategies", name),
+                            f(&format!("parts[{j}].share")),
+                            *share,
+                            0.0,
+                            1.0,
+                        );
+                        let nested = s
+                            .strategies
+                            .iter()
+                            .find(|x| &x.name == name)
+                            .is_some_and(|x| matches!(x.kind, StrategyKind::Mixture { .. }));
+                        if nested {
+                            self.push(
+                                at_value("strategies", name),
+                                f(&format!("parts[{j}]")),
+                                "a mixture cannot contain another mixture".into(),
+                                None,
+                            );
+                        }
+                    }
+                }
                 StrategyKind::RiskScore {
+                    watch,
+                    weights,
+                    threshold,
+                }
+                | StrategyKind::IntelligenceLed {
                     watch,
                     weights,
                     threshold,
@@ -548,6 +619,24 @@ impl Checker<'_> {
                 c,
             );
         }
+        let names = self.network_names.clone();
+        let networks: Vec<&str> = names.iter().map(String::as_str).collect();
+        for (j, n) in w.networks.iter().enumerate() {
+            self.name_ref(
+                "strategies",
+                format!("strategies[{i}].kind.watch.networks[{j}]"),
+                "illicit network",
+                n,
+                &networks,
+            );
+        }
+        self.range(
+            at("strategies", "entity_coverage", 0),
+            format!("strategies[{i}].kind.watch.entity_coverage"),
+            w.entity_coverage,
+            0.0,
+            1.0,
+        );
         if !(w.value_anomaly.is_finite() && w.value_anomaly > 0.0) {
             self.push(
                 at("strategies", "value_anomaly", 0),
@@ -754,6 +843,33 @@ impl Checker<'_> {
                 0.0,
                 1.0,
             );
+            if let Some(sh) = &n.shift {
+                if sh.day >= s.days {
+                    self.push(
+                        at("illicit", "shift", 0),
+                        f("shift.day"),
+                        format!(
+                            "day {} is after the run's last day {}",
+                            sh.day,
+                            s.days.saturating_sub(1)
+                        ),
+                        None,
+                    );
+                }
+                if sh
+                    .concealment
+                    .values()
+                    .any(|w| !(w.is_finite() && *w >= 0.0))
+                    || sh.concealment.values().sum::<f64>() <= 0.0
+                {
+                    self.push(
+                        at("illicit", "shift", 0),
+                        f("shift.concealment"),
+                        "concealment weights must be non-negative and not all zero".into(),
+                        None,
+                    );
+                }
+            }
             if n.front_companies == 0 {
                 self.push(
                     at_value("illicit", &n.name),

@@ -8,9 +8,9 @@ use super::generate::class;
 use super::movement::{advance, role_at};
 use super::random::unit;
 use crate::metrics::Seizure;
-use crate::scenario::{Category, Concealment, Indicator, Mode};
-use crate::targeting::Candidate;
-use crate::targeting::indicators::{Facts, indicators};
+use crate::scenario::{Category, Concealment, Mode};
+use crate::targeting::Facts;
+use crate::targeting::indicators::describe;
 use crate::world::{Office, World as Sim};
 
 /// Officer-hours and dwell of one inspection at an office: a scan where it has a
@@ -43,7 +43,7 @@ pub fn assess(
             strategy,
             rng,
             inbox,
-            candidates,
+            facts,
             selected,
             ..
         } = &mut *desk;
@@ -60,34 +60,29 @@ pub fn assess(
         ot.assessed += inbox.len() as u64;
         ot.assessed_illicit += illicit;
 
-        candidates.clear();
-        match strategy.watch() {
-            Some(watch) => candidates.extend(inbox.iter().map(|e| {
-                let Ok((_, d, v)) = shipments.get(*e) else {
-                    return Candidate::default();
-                };
-                let facts = Facts {
-                    hs: d.hs,
-                    exporter: d.exporter,
-                    declared_value: d.value,
-                    declared_kg: d.kg,
-                    vague: d.flags & Declaration::VAGUE != 0,
-                    licence: d.flags & Declaration::LICENCE != 0,
-                    advance_info: unit(streams.advance_info_seed, v.serial, *o as u64)
-                        < country.advance_information,
-                    route: v.route,
-                    day,
-                };
-                Candidate {
-                    indicators: indicators(w, watch, &facts),
-                }
-            })),
-            None => candidates.resize(inbox.len(), Candidate::default()),
-        }
+        facts.clear();
+        facts.extend(inbox.iter().map(|e| {
+            let Ok((_, d, v)) = shipments.get(*e) else {
+                return Facts::default();
+            };
+            Facts {
+                hs: d.hs,
+                exporter: d.exporter,
+                consignee: d.consignee,
+                declared_value: d.value,
+                declared_kg: d.kg,
+                vague: d.flags & Declaration::VAGUE != 0,
+                licence: d.flags & Declaration::LICENCE != 0,
+                advance_info: unit(streams.advance_info_seed, v.serial, *o as u64)
+                    < country.advance_information,
+                route: v.route,
+                day,
+            }
+        }));
         let capacity = office.capacity_hours_per_day / w.ticks_per_day() as f64;
         let max = (capacity / method(w, office).officer_hours + 1e-9).floor() as usize;
         selected.clear();
-        strategy.select(candidates, max.min(inbox.len()), rng, selected);
+        strategy.select(w, facts, max.min(inbox.len()), rng, selected);
     }
 }
 
@@ -108,6 +103,7 @@ pub fn inspect(
         }
         let Desk {
             office: o,
+            strategy,
             inbox,
             selected,
             outcomes,
@@ -175,7 +171,9 @@ pub fn inspect(
                     dwell: dwell as f32,
                 }
             };
-            if matches!(outcome, Outcome::Seize | Outcome::Unseizable { .. }) {
+            let violation = matches!(outcome, Outcome::Seize | Outcome::Unseizable { .. });
+            strategy.observe(i, violation);
+            if violation {
                 tally.violations_found += 1;
                 tally.offices[*o as usize].violations_found += 1;
             }
@@ -224,11 +222,15 @@ pub fn act(
                     if let Some(n) = tally.seizures_per_day.get_mut(day as usize) {
                         *n += 1;
                     }
-                    let found_by = found_by(
-                        &desk.strategy_name,
-                        desk.strategy.watch().is_some(),
-                        desk.candidates[i],
-                    );
+                    // How it was found: the strategy and the indicators that fired.
+                    let found_by = match desk.strategy.watch() {
+                        Some(watch) => format!(
+                            "{}: {}",
+                            desk.strategy_name,
+                            describe(watch.indicators(w, &desk.facts[i]))
+                        ),
+                        None => format!("{} (random selection)", desk.strategy_name),
+                    };
                     tally
                         .seizures
                         .push(seizure_record(w, o, day, cargo, decl, &voyage, found_by));
@@ -258,20 +260,6 @@ pub fn act(
         desk.selected.clear();
         desk.outcomes.clear();
     }
-}
-
-/// How the seizure came about, for the report: the strategy and the indicators that
-/// fired on the declaration.
-fn found_by(strategy: &str, uses_indicators: bool, c: Candidate) -> String {
-    if !uses_indicators {
-        return format!("{strategy} (random selection)");
-    }
-    let fired: Vec<String> = Indicator::ALL
-        .iter()
-        .filter(|i| c.has(**i))
-        .map(|i| format!("{i:?}"))
-        .collect();
-    format!("{strategy}: {}", fired.join("+"))
 }
 
 fn seizure_record(

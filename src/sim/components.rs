@@ -7,7 +7,7 @@ use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::Tally;
-use crate::targeting::{Candidate, Strategy};
+use crate::targeting::{Facts, Strategy};
 use crate::world::World as Sim;
 
 /// No network: the shipment is licit.
@@ -85,7 +85,8 @@ pub struct Desk {
     pub strategy_name: String,
     pub rng: ChaCha8Rng,
     pub inbox: Vec<Entity>,
-    pub candidates: Vec<Candidate>,
+    /// What the office knows of each declaration in the inbox.
+    pub facts: Vec<Facts>,
     pub selected: Vec<u32>,
     pub outcomes: Vec<Outcome>,
 }

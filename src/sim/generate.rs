@@ -76,7 +76,7 @@ pub fn generate(world: &mut World) {
         streams.next_serial += 1;
         let (cargo, route, exporter, consignee, rng) = if k < n_illicit {
             let rng = &mut streams.adversary;
-            let Some(c) = plans.0.choose(&w, rng) else {
+            let Some(c) = plans.0.choose(&w, tick / w.ticks_per_day(), rng) else {
                 continue;
             };
             let net = &w.networks[c.network];

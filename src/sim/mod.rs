@@ -106,7 +106,7 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
                 strategy_name: def.name.clone(),
                 rng: ChaCha8Rng::seed_from_u64(strategy_seed(seed, i)),
                 inbox: Vec::new(),
-                candidates: Vec::new(),
+                facts: Vec::new(),
                 selected: Vec::new(),
                 outcomes: Vec::new(),
             })

@@ -1,20 +1,24 @@
 //! Risk indicators: what a declaration and the office's records reveal. Computed from
-//! the declaration, the trader register and the declared route, never from the cargo.
+//! the declaration, the trader register, the declared route and intelligence, never
+//! from the cargo.
 
 use crate::scenario::{Indicator, Watchlists};
 use crate::world::World;
 
-/// What a strategy knows of one declaration.
+/// What an office knows of one declaration when it assesses it.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Candidate {
-    /// Bit per [`Indicator`].
-    pub indicators: u16,
-}
-
-impl Candidate {
-    pub fn has(&self, i: Indicator) -> bool {
-        self.indicators & i.bit() != 0
-    }
+pub struct Facts {
+    pub hs: u16,
+    pub exporter: u32,
+    pub consignee: u32,
+    pub declared_value: f32,
+    pub declared_kg: f32,
+    pub vague: bool,
+    pub licence: bool,
+    pub advance_info: bool,
+    pub route: u32,
+    /// Days since the run started (traders age during the run).
+    pub day: u32,
 }
 
 /// Watch lists compiled against a world: lookups by index instead of by string.
@@ -24,12 +28,27 @@ pub struct Watch {
     pub hs: Vec<bool>,
     /// Per country of the world.
     pub countries: Vec<bool>,
+    /// Per trader of the world: on the entity watch list.
+    pub entities: Vec<bool>,
     pub new_trader_days: u32,
     pub value_anomaly: f64,
 }
 
 impl Watch {
     pub fn compile(w: &Watchlists, world: &World) -> Watch {
+        let mut entities = vec![false; world.traders.len()];
+        for net in world
+            .networks
+            .iter()
+            .filter(|n| w.networks.contains(&n.name))
+        {
+            for range in [net.exporters.clone(), net.consignees.clone()] {
+                let known = (range.len() as f64 * w.entity_coverage).ceil() as usize;
+                for t in range.take(known) {
+                    entities[t as usize] = true;
+                }
+            }
+        }
         Watch {
             hs: world
                 .hs
@@ -41,58 +60,60 @@ impl Watch {
                 .iter()
                 .map(|c| w.countries.contains(&c.iso3))
                 .collect(),
+            entities,
             new_trader_days: w.new_trader_days,
             value_anomaly: w.value_anomaly,
         }
     }
+
+    /// The indicators of one declaration, a bit per [`Indicator`].
+    pub fn indicators(&self, world: &World, f: &Facts) -> u16 {
+        let mut bits = 0u16;
+        let mut set = |i: Indicator, on: bool| {
+            if on {
+                bits |= i.bit();
+            }
+        };
+        let hs = &world.hs[f.hs as usize];
+        set(Indicator::HsWatch, self.hs[f.hs as usize]);
+        let routes = &world.routes;
+        let stops = routes.stops(f.route);
+        set(
+            Indicator::CountryOfConcern,
+            (1..stops).any(|k| {
+                self.countries[world.nodes[routes.stop(f.route, k) as usize].country as usize]
+            }),
+        );
+        set(Indicator::ViaHub, stops > 2);
+        let trader = &world.traders[f.exporter as usize];
+        set(
+            Indicator::NewTrader,
+            trader.age_days + f.day < self.new_trader_days,
+        );
+        set(Indicator::PriorViolations, trader.prior_violations);
+        set(Indicator::NotAeo, !trader.aeo);
+        let per_kg = (f.declared_value as f64 / f.declared_kg.max(1e-3) as f64).max(1e-9);
+        set(
+            Indicator::ValueAnomaly,
+            (per_kg.ln() - hs.ln_norm_value_per_kg).abs() > self.value_anomaly,
+        );
+        set(Indicator::VagueDescription, f.vague);
+        set(Indicator::MissingLicence, hs.controlled && !f.licence);
+        set(Indicator::MissingAdvanceInfo, !f.advance_info);
+        set(
+            Indicator::WatchedEntity,
+            self.entities[f.exporter as usize] || self.entities[f.consignee as usize],
+        );
+        bits
+    }
 }
 
-/// The facts about one declaration at one office that indicators are made of.
-pub struct Facts {
-    pub hs: u16,
-    pub exporter: u32,
-    pub declared_value: f32,
-    pub declared_kg: f32,
-    pub vague: bool,
-    pub licence: bool,
-    pub advance_info: bool,
-    pub route: u32,
-    /// Days since the run started (traders age during the run).
-    pub day: u32,
-}
-
-pub fn indicators(world: &World, watch: &Watch, f: &Facts) -> u16 {
-    let mut bits = 0u16;
-    let mut set = |i: Indicator, on: bool| {
-        if on {
-            bits |= i.bit();
-        }
-    };
-    let hs = &world.hs[f.hs as usize];
-    set(Indicator::HsWatch, watch.hs[f.hs as usize]);
-    let routes = &world.routes;
-    let stops = routes.stops(f.route);
-    set(
-        Indicator::CountryOfConcern,
-        (1..stops).any(|k| {
-            watch.countries[world.nodes[routes.stop(f.route, k) as usize].country as usize]
-        }),
-    );
-    set(Indicator::ViaHub, stops > 2);
-    let trader = &world.traders[f.exporter as usize];
-    set(
-        Indicator::NewTrader,
-        trader.age_days + f.day < watch.new_trader_days,
-    );
-    set(Indicator::PriorViolations, trader.prior_violations);
-    set(Indicator::NotAeo, !trader.aeo);
-    let per_kg = (f.declared_value as f64 / f.declared_kg.max(1e-3) as f64).max(1e-9);
-    set(
-        Indicator::ValueAnomaly,
-        (per_kg.ln() - hs.ln_norm_value_per_kg).abs() > watch.value_anomaly,
-    );
-    set(Indicator::VagueDescription, f.vague);
-    set(Indicator::MissingLicence, hs.controlled && !f.licence);
-    set(Indicator::MissingAdvanceInfo, !f.advance_info);
-    bits
+/// Names of the indicators set in `bits`, joined by `+`.
+pub fn describe(bits: u16) -> String {
+    let names: Vec<String> = Indicator::ALL
+        .iter()
+        .filter(|i| bits & i.bit() != 0)
+        .map(|i| format!("{i:?}"))
+        .collect();
+    names.join("+")
 }

@@ -1,8 +1,12 @@
 //! Targeting: how an office chooses, within its officer-hours, which of the declarations
 //! arriving this tick to inspect. One trait, one module per strategy. Strategies see
-//! only risk indicators computed from declarations and records, never the truth.
+//! only what a declaration and the office's records reveal ([`Facts`]), never the truth,
+//! and learn only from the outcomes of their own inspections.
 
 pub mod indicators;
+pub mod intelligence;
+pub mod learner;
+pub mod mixture;
 pub mod random;
 pub mod risk_score;
 pub mod rules;
@@ -11,24 +15,28 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::scenario::StrategyKind;
 use crate::world::World;
-pub use indicators::{Candidate, Watch};
+pub use indicators::{Facts, Watch};
 
 /// A selection policy of one office in one replication (it may learn, so each office
-/// has its own).
+/// has its own instance).
 pub trait Strategy: Send + Sync {
-    /// The watch lists whose indicators it needs; `None` if it needs none (the
-    /// simulation then skips computing them).
+    /// The watch lists it uses, for explaining a seizure; `None` if it uses none.
     fn watch(&self) -> Option<&Watch>;
 
-    /// Push into `selected` the indices of the candidates to inspect. At most
-    /// `max_inspections` may be selected (the office's remaining capacity).
+    /// Push into `selected` the indices of the declarations to inspect, at most `max`
+    /// (the office's remaining capacity).
     fn select(
         &mut self,
-        candidates: &[Candidate],
-        max_inspections: usize,
+        world: &World,
+        facts: &[Facts],
+        max: usize,
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     );
+
+    /// The outcome of inspecting declaration `index` of the last selection: whether a
+    /// violation was found. Only what was inspected is ever observed.
+    fn observe(&mut self, _index: u32, _violation: bool) {}
 }
 
 /// Instantiate a scenario strategy for one office.
@@ -47,10 +55,55 @@ pub fn build(kind: &StrategyKind, world: &World) -> Box<dyn Strategy> {
             weights,
             *threshold,
         )),
+        StrategyKind::Learner {
+            watch,
+            exploration,
+            learning_rate,
+        } => Box::new(learner::Learner::new(
+            Watch::compile(watch, world),
+            *exploration,
+            *learning_rate,
+        )),
+        StrategyKind::IntelligenceLed {
+            watch,
+            weights,
+            threshold,
+        } => Box::new(intelligence::IntelligenceLed::new(
+            Watch::compile(watch, world),
+            weights,
+            *threshold,
+        )),
+        StrategyKind::Mixture { parts } => Box::new(mixture::Mixture::new(
+            parts
+                .iter()
+                .filter_map(|(name, share)| {
+                    let def = world.strategies.iter().find(|d| &d.name == name)?;
+                    Some((build(&def.kind, world), *share))
+                })
+                .collect(),
+        )),
     }
 }
 
-/// Keep the first `k` of `order` (already ranked best first) in `selected`.
-fn take_ranked(order: impl Iterator<Item = u32>, k: usize, selected: &mut Vec<u32>) {
-    selected.extend(order.take(k));
+/// Rank `(key, tie-break, index)` triples best first and keep the first `k` indices.
+/// Only the top `k` are ordered: O(n) partition, then O(k log k).
+fn take_top<K: Copy + PartialOrd>(
+    items: &mut Vec<(K, u32, u32)>,
+    k: usize,
+    selected: &mut Vec<u32>,
+) {
+    let by_rank = |a: &(K, u32, u32), b: &(K, u32, u32)| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(b.1.cmp(&a.1))
+    };
+    if k == 0 {
+        return;
+    }
+    if items.len() > k {
+        items.select_nth_unstable_by(k - 1, by_rank);
+        items.truncate(k);
+    }
+    items.sort_unstable_by(by_rank);
+    selected.extend(items.iter().map(|r| r.2));
 }

@@ -3,7 +3,8 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Candidate, Strategy, Watch};
+use super::{Facts, Strategy, Watch};
+use crate::world::World;
 
 pub struct RandomSampling {
     pub rate: f64,
@@ -16,7 +17,8 @@ impl Strategy for RandomSampling {
 
     fn select(
         &mut self,
-        candidates: &[Candidate],
+        _w: &World,
+        facts: &[Facts],
         max: usize,
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
@@ -25,18 +27,23 @@ impl Strategy for RandomSampling {
         // capacity allows, a uniform subset of them is inspected: the order in which
         // shipments arrived must not decide which are seen.
         let start = selected.len();
-        for i in 0..candidates.len() {
+        for i in 0..facts.len() {
             if rng.random_bool(self.rate) {
                 selected.push(i as u32);
             }
         }
-        let drawn = &mut selected[start..];
-        if drawn.len() > max {
-            for k in 0..max {
-                let j = rng.random_range(k..drawn.len());
-                drawn.swap(k, j);
-            }
-            selected.truncate(start + max);
+        uniform_subset(selected, start, max, rng);
+    }
+}
+
+/// Keep a uniform random subset of `max` of `v[start..]` (partial Fisher–Yates).
+pub fn uniform_subset(v: &mut Vec<u32>, start: usize, max: usize, rng: &mut ChaCha8Rng) {
+    let drawn = &mut v[start..];
+    if drawn.len() > max {
+        for k in 0..max {
+            let j = rng.random_range(k..drawn.len());
+            drawn.swap(k, j);
         }
+        v.truncate(start + max);
     }
 }

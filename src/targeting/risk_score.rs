@@ -6,39 +6,49 @@ use std::collections::BTreeMap;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Candidate, Strategy, Watch, take_ranked};
+use super::{Facts, Strategy, Watch, take_top};
 use crate::scenario::Indicator;
+use crate::world::World;
+
+/// Indicator weights, indexed by indicator.
+#[derive(Debug, Clone, Copy)]
+pub struct Weights([f64; Indicator::ALL.len()]);
+
+impl Weights {
+    pub fn new(weights: &BTreeMap<Indicator, f64>) -> Weights {
+        let mut w = [0.0; Indicator::ALL.len()];
+        for (ind, v) in weights {
+            w[*ind as usize] = *v;
+        }
+        Weights(w)
+    }
+
+    pub fn score(&self, bits: u16) -> f64 {
+        let mut s = 0.0;
+        let mut b = bits;
+        while b != 0 {
+            s += self.0[b.trailing_zeros() as usize];
+            b &= b - 1;
+        }
+        s
+    }
+}
 
 pub struct RiskScore {
     watch: Watch,
-    weights: [f64; Indicator::ALL.len()],
+    weights: Weights,
     threshold: f64,
     scored: Vec<(f64, u32, u32)>,
 }
 
 impl RiskScore {
     pub fn new(watch: Watch, weights: &BTreeMap<Indicator, f64>, threshold: f64) -> RiskScore {
-        let mut w = [0.0; Indicator::ALL.len()];
-        for (ind, v) in weights {
-            w[*ind as usize] = *v;
-        }
         RiskScore {
             watch,
-            weights: w,
+            weights: Weights::new(weights),
             threshold,
             scored: Vec::new(),
         }
-    }
-
-    pub fn score(&self, c: &Candidate) -> f64 {
-        let mut s = 0.0;
-        let mut bits = c.indicators;
-        while bits != 0 {
-            let i = bits.trailing_zeros() as usize;
-            s += self.weights[i];
-            bits &= bits - 1;
-        }
-        s
     }
 }
 
@@ -49,29 +59,19 @@ impl Strategy for RiskScore {
 
     fn select(
         &mut self,
-        candidates: &[Candidate],
+        w: &World,
+        facts: &[Facts],
         max: usize,
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     ) {
-        if max == 0 {
-            return;
-        }
         self.scored.clear();
-        for (i, c) in candidates.iter().enumerate() {
-            let s = self.score(c);
+        for (i, f) in facts.iter().enumerate() {
+            let s = self.weights.score(self.watch.indicators(w, f));
             if s > self.threshold {
                 self.scored.push((s, rng.random::<u32>(), i as u32));
             }
         }
-        let by_rank =
-            |a: &(f64, u32, u32), b: &(f64, u32, u32)| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1));
-        // Only the top `max` matter: partition in O(n), then order just those.
-        if self.scored.len() > max {
-            self.scored.select_nth_unstable_by(max - 1, by_rank);
-            self.scored.truncate(max);
-        }
-        self.scored.sort_unstable_by(by_rank);
-        take_ranked(self.scored.iter().map(|r| r.2), max, selected);
+        take_top(&mut self.scored, max, selected);
     }
 }

@@ -4,8 +4,9 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Candidate, Strategy, Watch, take_ranked};
+use super::{Facts, Strategy, Watch, take_top};
 use crate::scenario::Profile;
+use crate::world::World;
 
 pub struct Rules {
     watch: Watch,
@@ -35,27 +36,22 @@ impl Strategy for Rules {
 
     fn select(
         &mut self,
-        candidates: &[Candidate],
+        w: &World,
+        facts: &[Facts],
         max: usize,
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     ) {
         self.ranked.clear();
-        for (i, c) in candidates.iter().enumerate() {
-            let hits = self
-                .masks
-                .iter()
-                .filter(|&&m| c.indicators & m == m)
-                .count() as u32;
+        for (i, f) in facts.iter().enumerate() {
+            let bits = self.watch.indicators(w, f);
+            let hits = self.masks.iter().filter(|&&m| bits & m == m).count() as u32;
             if hits > 0 {
                 // A random tie-break among equally matched declarations, so capacity
                 // limits do not always favour the first arrivals.
                 self.ranked.push((hits, rng.random::<u32>(), i as u32));
             }
         }
-        if self.ranked.len() > max {
-            self.ranked.sort_unstable_by(|a, b| b.cmp(a));
-        }
-        take_ranked(self.ranked.iter().map(|r| r.2), max, selected);
+        take_top(&mut self.ranked, max, selected);
     }
 }

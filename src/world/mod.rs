@@ -120,6 +120,8 @@ pub struct Network {
     /// Candidate routes (route table ids) and the node sequence each passes.
     pub routes: Vec<u32>,
     pub route_weights: Vec<f64>,
+    /// From this day on, weights over `Concealment::ALL`.
+    pub shift: Option<(u32, Vec<f64>)>,
     /// Its front companies: indices into [`World::traders`].
     pub exporters: std::ops::Range<u32>,
     pub consignees: std::ops::Range<u32>,
@@ -343,6 +345,15 @@ impl World {
                 share: net.share,
                 seeks,
                 concealment: net.concealment.iter().map(|(c, w)| (*c, *w)).collect(),
+                shift: net.shift.as_ref().map(|sh| {
+                    (
+                        sh.day,
+                        Concealment::ALL
+                            .iter()
+                            .map(|c| sh.concealment.get(c).copied().unwrap_or(0.0))
+                            .collect(),
+                    )
+                }),
                 cover_hs,
                 routes: cand,
                 route_weights: weights,

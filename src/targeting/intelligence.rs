@@ -1,0 +1,64 @@
+//! Intelligence-led selection: declarations naming a watched entity come first (all of
+//! them, as capacity allows); the rest of capacity goes to the risk score.
+
+use std::collections::BTreeMap;
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use super::risk_score::Weights;
+use super::{Facts, Strategy, Watch, take_top};
+use crate::scenario::Indicator;
+use crate::world::World;
+
+pub struct IntelligenceLed {
+    watch: Watch,
+    weights: Weights,
+    threshold: f64,
+    scored: Vec<(f64, u32, u32)>,
+}
+
+impl IntelligenceLed {
+    pub fn new(
+        watch: Watch,
+        weights: &BTreeMap<Indicator, f64>,
+        threshold: f64,
+    ) -> IntelligenceLed {
+        IntelligenceLed {
+            watch,
+            weights: Weights::new(weights),
+            threshold,
+            scored: Vec::new(),
+        }
+    }
+}
+
+impl Strategy for IntelligenceLed {
+    fn watch(&self) -> Option<&Watch> {
+        Some(&self.watch)
+    }
+
+    fn select(
+        &mut self,
+        w: &World,
+        facts: &[Facts],
+        max: usize,
+        rng: &mut ChaCha8Rng,
+        selected: &mut Vec<u32>,
+    ) {
+        self.scored.clear();
+        for (i, f) in facts.iter().enumerate() {
+            let bits = self.watch.indicators(w, f);
+            // An intelligence hit outranks any score.
+            let s = if bits & Indicator::WatchedEntity.bit() != 0 {
+                f64::INFINITY
+            } else {
+                self.weights.score(bits)
+            };
+            if s > self.threshold {
+                self.scored.push((s, rng.random::<u32>(), i as u32));
+            }
+        }
+        take_top(&mut self.scored, max, selected);
+    }
+}

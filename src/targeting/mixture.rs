@@ -1,0 +1,98 @@
+//! Mixtures: capacity split between strategies by share (e.g. 90% risk score, 10%
+//! random, the usual guard against a profile going stale). Each part chooses among the
+//! declarations the earlier parts left.
+
+use rand_chacha::ChaCha8Rng;
+
+use super::{Facts, Strategy, Watch};
+use crate::world::World;
+
+pub struct Mixture {
+    parts: Vec<(Box<dyn Strategy>, f64)>,
+    /// For each declaration of the last selection: the part that chose it and its index
+    /// in that part's view.
+    owner: Vec<Option<(u8, u32)>>,
+    view: Vec<Facts>,
+    map: Vec<u32>,
+    picked: Vec<u32>,
+}
+
+impl Mixture {
+    pub fn new(parts: Vec<(Box<dyn Strategy>, f64)>) -> Mixture {
+        Mixture {
+            parts,
+            owner: Vec::new(),
+            view: Vec::new(),
+            map: Vec::new(),
+            picked: Vec::new(),
+        }
+    }
+
+    /// Capacity per part: shares of `max`, remainders to the largest fractions.
+    fn quotas(&self, max: usize) -> Vec<usize> {
+        let total: f64 = self.parts.iter().map(|p| p.1).sum::<f64>().max(1e-12);
+        let exact: Vec<f64> = self
+            .parts
+            .iter()
+            .map(|p| p.1 / total * max as f64)
+            .collect();
+        let mut q: Vec<usize> = exact.iter().map(|x| x.floor() as usize).collect();
+        let mut order: Vec<usize> = (0..q.len()).collect();
+        order.sort_by(|&a, &b| {
+            (exact[b] - exact[b].floor())
+                .total_cmp(&(exact[a] - exact[a].floor()))
+                .then(a.cmp(&b))
+        });
+        let mut left = max - q.iter().sum::<usize>();
+        for k in order {
+            if left == 0 {
+                break;
+            }
+            q[k] += 1;
+            left -= 1;
+        }
+        q
+    }
+}
+
+impl Strategy for Mixture {
+    fn watch(&self) -> Option<&Watch> {
+        self.parts.iter().find_map(|p| p.0.watch())
+    }
+
+    fn select(
+        &mut self,
+        w: &World,
+        facts: &[Facts],
+        max: usize,
+        rng: &mut ChaCha8Rng,
+        selected: &mut Vec<u32>,
+    ) {
+        self.owner.clear();
+        self.owner.resize(facts.len(), None);
+        let quotas = self.quotas(max);
+        for (k, (part, _)) in self.parts.iter_mut().enumerate() {
+            self.view.clear();
+            self.map.clear();
+            for (i, f) in facts.iter().enumerate() {
+                if self.owner[i].is_none() {
+                    self.map.push(i as u32);
+                    self.view.push(*f);
+                }
+            }
+            self.picked.clear();
+            part.select(w, &self.view, quotas[k], rng, &mut self.picked);
+            for &local in &self.picked {
+                let global = self.map[local as usize];
+                self.owner[global as usize] = Some((k as u8, local));
+                selected.push(global);
+            }
+        }
+    }
+
+    fn observe(&mut self, index: u32, violation: bool) {
+        if let Some((k, local)) = self.owner[index as usize] {
+            self.parts[k as usize].0.observe(local, violation);
+        }
+    }
+}
