@@ -207,7 +207,7 @@ impl Comparison {
                 .into_iter()
                 .find(|(k, _)| *k == m)
                 .map(|x| x.1)
-                .unwrap_or(super::summarise(&[])[0].1)
+                .unwrap_or(Estimate::EMPTY)
         };
         let names = &self.strategies;
         let bars = |m: &str| {

@@ -362,5 +362,6 @@ fn plot_cells(
         "inspection rate",
         "detection rate",
         &bands,
-    )
+    )?;
+    Ok(())
 }
