@@ -232,6 +232,13 @@ pub enum StrategyKind {
         exploration: f64,
         #[serde(default = "default_learning_rate")]
         learning_rate: f64,
+        /// Starting weight of every indicator: positive means "indicators raise risk"
+        /// until outcomes say otherwise (optimism that keeps it looking at them).
+        #[serde(default = "default_one")]
+        initial_weight: f64,
+        /// Starting share of violations among inspections (sets the starting bias).
+        #[serde(default = "default_prior_rate")]
+        prior_rate: f64,
     },
     /// Intelligence first: declarations naming a watched entity (a known front company)
     /// are inspected before anything else, then the rest of capacity goes by risk score.
@@ -248,7 +255,11 @@ pub enum StrategyKind {
 }
 
 fn default_learning_rate() -> f64 {
-    0.5
+    0.1
+}
+
+fn default_prior_rate() -> f64 {
+    0.01
 }
 
 /// What a rule or score may look at: only the declaration and the office's records.

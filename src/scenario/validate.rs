@@ -509,8 +509,24 @@ impl Checker<'_> {
                     watch,
                     exploration,
                     learning_rate,
+                    initial_weight,
+                    prior_rate,
                 } => {
                     self.watchlists(i, watch);
+                    self.range(
+                        at_value("strategies", &d.name),
+                        f("initial_weight"),
+                        *initial_weight,
+                        -10.0,
+                        10.0,
+                    );
+                    self.range(
+                        at_value("strategies", &d.name),
+                        f("prior_rate"),
+                        *prior_rate,
+                        1e-6,
+                        0.5,
+                    );
                     self.range(
                         at_value("strategies", &d.name),
                         f("exploration"),

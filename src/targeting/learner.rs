@@ -28,12 +28,24 @@ pub struct Learner {
 }
 
 impl Learner {
-    pub fn new(watch: Watch, exploration: f64, learning_rate: f64) -> Learner {
+    /// Starts optimistic: every indicator raises the log-odds by `initial_weight` over a
+    /// bias set at `prior_rate`. Started at zero, a learner with rare positives learns
+    /// from its first failures that every indicator lowers risk, drifts to declarations
+    /// with no indicator at all, and never looks back.
+    pub fn new(
+        watch: Watch,
+        exploration: f64,
+        learning_rate: f64,
+        initial_weight: f64,
+        prior_rate: f64,
+    ) -> Learner {
+        let mut weights = [initial_weight; FEATURES];
+        weights[0] = (prior_rate / (1.0 - prior_rate)).ln();
         Learner {
             watch,
             exploration,
             learning_rate,
-            weights: [0.0; FEATURES],
+            weights,
             bits: Vec::new(),
             scored: Vec::new(),
             explored: Vec::new(),

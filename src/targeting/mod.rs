@@ -59,10 +59,14 @@ pub fn build(kind: &StrategyKind, world: &World) -> Box<dyn Strategy> {
             watch,
             exploration,
             learning_rate,
+            initial_weight,
+            prior_rate,
         } => Box::new(learner::Learner::new(
             Watch::compile(watch, world),
             *exploration,
             *learning_rate,
+            *initial_weight,
+            *prior_rate,
         )),
         StrategyKind::IntelligenceLed {
             watch,
