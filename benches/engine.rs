@@ -31,6 +31,7 @@ fn end_to_end(c: &mut Criterion) {
                         &RunOptions {
                             seed: 1,
                             strategy: None,
+                            ..Default::default()
                         },
                     )
                     .metrics,

@@ -8,6 +8,7 @@
 pub mod adversary;
 pub mod experiment;
 pub mod metrics;
+pub mod operation;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -150,7 +150,14 @@ fn execute(cmd: Command) -> Result<(), Error> {
             if reps > 1 {
                 return run_replicated(&w, seed, reps, strategy, out);
             }
-            let result = run(&w, &RunOptions { seed, strategy });
+            let result = run(
+                &w,
+                &RunOptions {
+                    seed,
+                    strategy,
+                    baseline: false,
+                },
+            );
             let info = tables::RunInfo::new(&w, seed, strategy);
             print!("{}", summary(&w, &info, &result.tally, &result.metrics));
             if let Some(dir) = out {

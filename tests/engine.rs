@@ -22,6 +22,7 @@ fn every_shipment_ends_delivered_seized_or_in_transit() {
             &RunOptions {
                 seed,
                 strategy: None,
+                ..Default::default()
             },
         );
         let t = &out.tally;
@@ -58,6 +59,7 @@ fn same_seed_same_results_different_seed_different_results() {
         &RunOptions {
             seed: 11,
             strategy: None,
+            ..Default::default()
         },
     );
     let b = run(
@@ -65,6 +67,7 @@ fn same_seed_same_results_different_seed_different_results() {
         &RunOptions {
             seed: 11,
             strategy: None,
+            ..Default::default()
         },
     );
     let c = run(
@@ -72,6 +75,7 @@ fn same_seed_same_results_different_seed_different_results() {
         &RunOptions {
             seed: 12,
             strategy: None,
+            ..Default::default()
         },
     );
     let json = |o: &stce::sim::RunOutput| serde_json::to_string(&o.metrics).unwrap();
@@ -90,6 +94,7 @@ fn changing_the_strategy_does_not_change_the_trade_flows() {
         &RunOptions {
             seed: 5,
             strategy: random,
+            ..Default::default()
         },
     );
     let b = run(
@@ -97,6 +102,7 @@ fn changing_the_strategy_does_not_change_the_trade_flows() {
         &RunOptions {
             seed: 5,
             strategy: risk,
+            ..Default::default()
         },
     );
     // Common random numbers: the same shipments are generated whatever the strategy.
@@ -134,6 +140,7 @@ fn risk_score_and_profiles_beat_random_at_the_same_inspection_rate() {
             &RunOptions {
                 seed: 3,
                 strategy: w.strategy_index(name),
+                ..Default::default()
             },
         )
         .metrics;
@@ -208,6 +215,7 @@ fn checkpoint_chain_matches_one_minus_one_minus_r_to_the_k() {
         &RunOptions {
             seed: 9,
             strategy: None,
+            ..Default::default()
         },
     )
     .tally;
@@ -231,6 +239,7 @@ fn checkpoint_chain_matches_one_minus_one_minus_r_to_the_k() {
         &RunOptions {
             seed: 9,
             strategy: None,
+            ..Default::default()
         },
     )
     .tally
@@ -254,6 +263,7 @@ fn capacity_is_never_exceeded() {
         &RunOptions {
             seed: 1,
             strategy: None,
+            ..Default::default()
         },
     )
     .tally;

@@ -6,13 +6,26 @@ use rand_chacha::ChaCha8Rng;
 use crate::scenario::Concealment;
 use crate::world::{Alias, HsId, World};
 
-/// Sampling tables of every network, built once per replication.
+/// What each network currently does, and what it has learnt: per replication, since it
+/// changes with the seizures it hears of.
 pub struct Plans {
     pub network_alias: Alias,
-    concealment: Vec<Alias>,
-    /// After a network's shift day, if it has one: (day, weights over `Concealment::ALL`).
-    shifted: Vec<Option<(u32, Alias)>>,
-    routes: Vec<Alias>,
+    networks: Vec<NetworkState>,
+    /// Seizures the networks will hear of: (tick they learn it, network, node, concealment).
+    news: Vec<(u32, usize, u16, usize)>,
+}
+
+struct NetworkState {
+    /// Weights over `Concealment::ALL`, before and after a scripted shift.
+    concealment: Vec<f64>,
+    concealment_alias: Alias,
+    shift: Option<(u32, Vec<f64>, Alias)>,
+    route_weights: Vec<f64>,
+    route_alias: Alias,
+    /// Seizures heard of, per node.
+    losses: Vec<u32>,
+    avoided: Vec<bool>,
+    paused_until_day: u32,
 }
 
 /// One illicit shipment's plan.
@@ -37,21 +50,35 @@ impl Plans {
         let shares: Vec<f64> = world.networks.iter().map(|n| n.share).collect();
         Plans {
             network_alias: Alias::new(&shares),
-            concealment: world
+            networks: world
                 .networks
                 .iter()
-                .map(|n| Alias::new(&n.concealment.iter().map(|c| c.1).collect::<Vec<_>>()))
+                .map(|n| {
+                    let concealment: Vec<f64> = Concealment::ALL
+                        .iter()
+                        .map(|c| {
+                            n.concealment
+                                .iter()
+                                .find(|x| x.0 == *c)
+                                .map_or(0.0, |x| x.1)
+                        })
+                        .collect();
+                    NetworkState {
+                        concealment_alias: Alias::new(&concealment),
+                        concealment,
+                        shift: n
+                            .shift
+                            .as_ref()
+                            .map(|(day, w)| (*day, w.clone(), Alias::new(w))),
+                        route_alias: Alias::new(&n.route_weights),
+                        route_weights: n.route_weights.clone(),
+                        losses: vec![0; world.nodes.len()],
+                        avoided: vec![false; world.nodes.len()],
+                        paused_until_day: 0,
+                    }
+                })
                 .collect(),
-            shifted: world
-                .networks
-                .iter()
-                .map(|n| n.shift.as_ref().map(|(day, c)| (*day, Alias::new(c))))
-                .collect(),
-            routes: world
-                .networks
-                .iter()
-                .map(|n| Alias::new(&n.route_weights))
-                .collect(),
+            news: Vec::new(),
         }
     }
 
@@ -60,21 +87,80 @@ impl Plans {
         world.networks.iter().map(|n| n.share).sum()
     }
 
+    /// The next illicit shipment's plan; `None` if its network is lying low.
     pub fn choose(&self, world: &World, day: u32, rng: &mut ChaCha8Rng) -> Option<Choice> {
         let network = self.network_alias.sample(rng)?;
         let net = &world.networks[network];
+        let st = &self.networks[network];
         let commodity = net.seeks[rng.random_range(0..net.seeks.len())];
-        let concealment = match &self.shifted[network] {
-            Some((from, alias)) if day >= *from => Concealment::ALL[alias.sample(rng)?],
-            _ => net.concealment[self.concealment[network].sample(rng)?].0,
+        let concealment = match &st.shift {
+            Some((from, _, alias)) if day >= *from => Concealment::ALL[alias.sample(rng)?],
+            _ => Concealment::ALL[st.concealment_alias.sample(rng)?],
         };
-        let route = net.routes[self.routes[network].sample(rng)?];
+        let route = net.routes[st.route_alias.sample(rng)?];
+        if day < st.paused_until_day {
+            return None;
+        }
         Some(Choice {
             network,
             commodity,
             concealment,
             route,
         })
+    }
+
+    pub fn pause(&mut self, network: usize, until_day: u32) {
+        let st = &mut self.networks[network];
+        st.paused_until_day = st.paused_until_day.max(until_day);
+    }
+
+    /// A seizure of the network's shipment that it will hear of at tick `learn_at`.
+    pub fn report_seizure(&mut self, learn_at: u32, network: usize, node: u16, concealment: usize) {
+        self.news.push((learn_at, network, node, concealment));
+    }
+
+    /// Apply the news due by `tick`: route round nodes where too many shipments were
+    /// lost, and lean away from concealment methods that got caught. Returns what
+    /// changed, for the timeline.
+    pub fn learn(&mut self, world: &World, tick: u32) -> Vec<String> {
+        let mut changes = Vec::new();
+        let (due, later): (Vec<_>, Vec<_>) = self.news.drain(..).partition(|n| n.0 <= tick);
+        self.news = later;
+        for (_, n, node, conc) in due {
+            let net = &world.networks[n];
+            let st = &mut self.networks[n];
+            st.losses[node as usize] += 1;
+            st.concealment[conc] *= net.adaptation.concealment_penalty;
+            // Renormalise: relative weights are what matter, and repeated penalties must
+            // not underflow into weights the sampler cannot handle.
+            let total: f64 = st.concealment.iter().sum();
+            if total > 0.0 {
+                st.concealment.iter_mut().for_each(|x| *x /= total);
+                st.concealment_alias = Alias::new(&st.concealment);
+            }
+            if st.losses[node as usize] >= net.adaptation.avoid_after && !st.avoided[node as usize]
+            {
+                st.avoided[node as usize] = true;
+                let passes =
+                    |r: u32| (0..world.routes.stops(r)).any(|k| world.routes.stop(r, k) == node);
+                let weights: Vec<f64> = net
+                    .routes
+                    .iter()
+                    .zip(&st.route_weights)
+                    .map(|(&r, &w)| if passes(r) { 0.0 } else { w })
+                    .collect();
+                // A network that has no other way keeps using the node.
+                if weights.iter().sum::<f64>() > 0.0 {
+                    st.route_alias = Alias::new(&weights);
+                    st.route_weights = weights;
+                    changes.push(format!(
+                        "\"{}\" routes round {} after {} seizures there",
+                        net.name, world.nodes[node as usize].code, st.losses[node as usize]
+                    ));
+                }
+            }
+        }
+        changes
     }
 }
 
@@ -137,4 +223,17 @@ pub fn declare(
 
 fn rng_index(len: usize, salt: u32) -> usize {
     (crate::sim::random::mix(salt as u64) % len.max(1) as u64) as usize
+}
+
+/// Stage 8: networks act on the seizures they have heard of.
+pub fn adapt(
+    w: bevy_ecs::prelude::Res<crate::sim::components::WorldRes>,
+    clock: bevy_ecs::prelude::Res<crate::sim::components::Clock>,
+    mut plans: bevy_ecs::prelude::ResMut<crate::sim::generate::PlansRes>,
+    mut counts: bevy_ecs::prelude::ResMut<crate::sim::components::Counts>,
+) {
+    let day = clock.tick / w.0.ticks_per_day();
+    for change in plans.0.learn(&w.0, clock.tick) {
+        counts.0.timeline.push((day, change));
+    }
 }

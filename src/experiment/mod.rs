@@ -59,7 +59,14 @@ pub fn replicate(
 
 pub fn one(w: &Arc<World>, base_seed: u64, i: usize, strategy: Option<usize>) -> Replication {
     let seed = replication_seed(base_seed, i);
-    let out = run(w, &RunOptions { seed, strategy });
+    let out = run(
+        w,
+        &RunOptions {
+            seed,
+            strategy,
+            baseline: false,
+        },
+    );
     Replication {
         rep: i,
         seed,

@@ -60,6 +60,8 @@ pub struct Seizure {
     pub kg: f64,
     pub value_usd: f64,
     pub found_by: String,
+    /// The goods are among the operation's focus commodities.
+    pub operation_focus: bool,
     pub concealment: &'static str,
     pub origin: String,
     pub transit: String,
@@ -86,6 +88,18 @@ pub struct Tally {
     pub offices: Vec<OfficeTally>,
     pub seizures_per_day: Vec<u64>,
     pub seizures: Vec<Seizure>,
+    pub value_seized: f64,
+    pub alerts_sent: u64,
+    pub alerts_acted_on: u64,
+    pub seizures_from_alerts: u64,
+    /// Illicit shipments per route (node codes) and per transit hub: [before, during]
+    /// the operation's window.
+    pub illicit_routes: std::collections::BTreeMap<String, [u64; 2]>,
+    pub illicit_hubs: std::collections::BTreeMap<String, [u64; 2]>,
+    /// Distinct nodes illicit shipments used: [before, during].
+    pub illicit_nodes: [std::collections::BTreeSet<u16>; 2],
+    /// (day, what happened): injects, and networks' reactions.
+    pub timeline: Vec<(u32, String)>,
 }
 
 impl Tally {

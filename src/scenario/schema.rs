@@ -43,6 +43,9 @@ pub struct Scenario {
     pub illicit: Vec<Network>,
     #[serde(default)]
     pub inspection: InspectionModel,
+    /// A Cosmo-style enforcement operation; without one the run is business as usual.
+    #[serde(default)]
+    pub operation: Option<Operation>,
 }
 
 fn default_seed() -> u64 {
@@ -579,6 +582,177 @@ pub struct Network {
     /// From this day on the network hides differently (it learnt what gets caught).
     #[serde(default)]
     pub shift: Option<Shift>,
+    #[serde(default)]
+    pub adaptation: Adaptation,
+}
+
+/// How a network reacts to what it learns of seizures and publicity.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adaptation {
+    /// Days before the network learns of a seizure.
+    #[serde(default = "default_learning_delay")]
+    pub learning_delay_days: u32,
+    /// Seizures at a node (known to the network) after which it routes round the node.
+    #[serde(default = "default_avoid_after")]
+    pub avoid_after: u32,
+    /// Factor applied to the weight of a concealment method each time it is caught.
+    #[serde(default = "default_concealment_penalty")]
+    pub concealment_penalty: f64,
+    /// On publicity about the operation: chance the network pauses, and for how long.
+    #[serde(default = "default_pause_share")]
+    pub publicity_pause_share: f64,
+    #[serde(default = "default_pause_days")]
+    pub publicity_pause_days: u32,
+}
+
+impl Default for Adaptation {
+    fn default() -> Self {
+        Adaptation {
+            learning_delay_days: default_learning_delay(),
+            avoid_after: default_avoid_after(),
+            concealment_penalty: default_concealment_penalty(),
+            publicity_pause_share: default_pause_share(),
+            publicity_pause_days: default_pause_days(),
+        }
+    }
+}
+
+fn default_learning_delay() -> u32 {
+    7
+}
+fn default_avoid_after() -> u32 {
+    2
+}
+fn default_concealment_penalty() -> f64 {
+    0.7
+}
+fn default_pause_share() -> f64 {
+    0.3
+}
+fn default_pause_days() -> u32 {
+    14
+}
+
+/// A Cosmo-style operation: a window, participants, a surge, profiles handed out at the
+/// start, a 24/7 communication platform and scripted injects.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    pub name: String,
+    /// ISO3 of the participating administrations; empty means all.
+    #[serde(default)]
+    pub participants: Vec<String>,
+    pub phases: Vec<Phase>,
+    /// Commodity names the operation targets (reported with seizures).
+    #[serde(default)]
+    pub focus: Vec<String>,
+    /// Capacity multiplier at participants' offices during the interdiction phase.
+    #[serde(default = "default_one")]
+    pub surge: f64,
+    /// The targeting profile handed to participants: the strategy their offices use
+    /// from the interdiction phase to the end of the operation.
+    #[serde(default)]
+    pub strategy: Option<String>,
+    #[serde(default)]
+    pub platform: Platform,
+    #[serde(default)]
+    pub injects: Vec<Inject>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum PhaseKind {
+    TargetBuilding,
+    Interdiction,
+    FollowUp,
+    Reporting,
+}
+
+/// Days `[start_day, end_day)` of the run.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub kind: PhaseKind,
+    pub start_day: u32,
+    pub end_day: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub enum Availability {
+    Always,
+    /// Read on weekdays only: an alert arriving at a weekend waits for Monday.
+    OfficeHours,
+    #[default]
+    Never,
+}
+
+/// The 24/7 communication platform (STRATComm-like).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Platform {
+    /// Alert the offices further along the seized or detained shipment's route.
+    #[serde(default = "default_true")]
+    pub downstream: bool,
+    /// Alert every participant.
+    #[serde(default)]
+    pub all_participants: bool,
+    #[serde(default = "default_latency")]
+    pub latency_hours: f64,
+    /// Whether non-participating administrations read alerts.
+    #[serde(default)]
+    pub non_participants: Availability,
+    /// Days an alert keeps raising the priority of matching declarations.
+    #[serde(default = "default_alert_days")]
+    pub alert_days: u32,
+}
+
+impl Default for Platform {
+    fn default() -> Self {
+        Platform {
+            downstream: true,
+            all_participants: false,
+            latency_hours: default_latency(),
+            non_participants: Availability::Never,
+            alert_days: default_alert_days(),
+        }
+    }
+}
+
+fn default_latency() -> f64 {
+    4.0
+}
+fn default_alert_days() -> u32 {
+    30
+}
+
+/// A scripted event of the operation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inject {
+    pub day: u32,
+    pub event: Event,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub enum Event {
+    /// Intelligence identifies a share of a network's front companies: an alert on them
+    /// goes to every participant.
+    IntelligenceTip { network: String, coverage: f64 },
+    /// The port or airport closes: arrivals wait until it reopens.
+    NodeClosure { node: String, days: u32 },
+    /// The office's scanner is out of order: physical examinations only.
+    EquipmentFailure { node: String, days: u32 },
+    /// Capacity of an office (or of all of a country's offices) multiplied for a while.
+    CapacityChange {
+        #[serde(default)]
+        node: Option<String>,
+        #[serde(default)]
+        country: Option<String>,
+        factor: f64,
+        days: u32,
+    },
+    /// The operation is publicised: networks learn of it; some pause.
+    Publicity,
 }
 
 /// A change of concealment during the run.

@@ -26,6 +26,7 @@ pub fn validate(s: &Scenario, source: &str) -> Vec<Problem> {
     c.traders(s);
     c.networks(s);
     c.inspection(s);
+    c.operation(s);
     c.problems
 }
 
@@ -942,6 +943,137 @@ impl Checker<'_> {
                 0.0,
                 1.0,
             );
+        }
+    }
+}
+
+impl Checker<'_> {
+    fn operation(&mut self, s: &Scenario) {
+        let Some(op) = &s.operation else {
+            return;
+        };
+        for (i, c) in op.participants.iter().enumerate() {
+            self.admin_country(s, "operation", format!("operation.participants[{i}]"), c);
+        }
+        if op.phases.is_empty() {
+            self.push(
+                at("operation", "phases", 0),
+                "operation.phases".into(),
+                "an operation needs at least one phase".into(),
+                Some("e.g. [Phase(kind: Interdiction, start_day: 7, end_day: 21)]".into()),
+            );
+        }
+        for (i, p) in op.phases.iter().enumerate() {
+            if p.start_day >= p.end_day || p.end_day > s.days {
+                self.push(
+                    at("operation", "start_day", i),
+                    format!("operation.phases[{i}]"),
+                    format!(
+                        "days {}..{} are not a window inside the run",
+                        p.start_day, p.end_day
+                    ),
+                    Some(format!("need start_day < end_day <= days ({})", s.days)),
+                );
+            }
+        }
+        let commodities: Vec<&str> = s.commodities.iter().map(|c| c.name.as_str()).collect();
+        for (i, f) in op.focus.iter().enumerate() {
+            self.name_ref(
+                "operation",
+                format!("operation.focus[{i}]"),
+                "commodity",
+                f,
+                &commodities,
+            );
+        }
+        self.positive(
+            at("operation", "surge", 0),
+            "operation.surge".into(),
+            op.surge,
+        );
+        if let Some(st) = &op.strategy {
+            let names: Vec<&str> = s.strategies.iter().map(|d| d.name.as_str()).collect();
+            self.name_ref(
+                "operation",
+                "operation.strategy".into(),
+                "strategy",
+                st,
+                &names,
+            );
+        }
+        self.range(
+            at("operation", "latency_hours", 0),
+            "operation.platform.latency_hours".into(),
+            op.platform.latency_hours,
+            0.0,
+            f64::INFINITY,
+        );
+        let nodes: Vec<&str> = s.nodes.iter().map(|n| n.code.as_str()).collect();
+        let networks: Vec<&str> = s.illicit.iter().map(|n| n.name.as_str()).collect();
+        for (i, inj) in op.injects.iter().enumerate() {
+            let f = |x: &str| format!("operation.injects[{i}].{x}");
+            if inj.day >= s.days {
+                self.push(
+                    at("operation", "day", i),
+                    f("day"),
+                    format!(
+                        "day {} is after the run's last day {}",
+                        inj.day,
+                        s.days.saturating_sub(1)
+                    ),
+                    None,
+                );
+            }
+            match &inj.event {
+                Event::IntelligenceTip { network, coverage } => {
+                    self.name_ref(
+                        "operation",
+                        f("event.network"),
+                        "illicit network",
+                        network,
+                        &networks,
+                    );
+                    self.range(
+                        at_value("operation", network),
+                        f("event.coverage"),
+                        *coverage,
+                        0.0,
+                        1.0,
+                    );
+                }
+                Event::NodeClosure { node, .. } | Event::EquipmentFailure { node, .. } => {
+                    self.name_ref("operation", f("event.node"), "node", node, &nodes);
+                }
+                Event::CapacityChange {
+                    node,
+                    country,
+                    factor,
+                    ..
+                } => {
+                    if let Some(n) = node {
+                        self.name_ref("operation", f("event.node"), "node", n, &nodes);
+                    }
+                    if let Some(c) = country {
+                        self.admin_country(s, "operation", f("event.country"), c);
+                    }
+                    if node.is_none() == country.is_none() {
+                        self.push(
+                            at("operation", "factor", 0),
+                            f("event"),
+                            "a capacity change names either a node or a country".into(),
+                            None,
+                        );
+                    }
+                    self.range(
+                        at("operation", "factor", 0),
+                        f("event.factor"),
+                        *factor,
+                        0.0,
+                        100.0,
+                    );
+                }
+                Event::Publicity => {}
+            }
         }
     }
 }

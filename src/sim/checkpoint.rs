@@ -4,93 +4,170 @@
 use bevy_ecs::prelude::*;
 
 use super::components::*;
-use super::generate::class;
+use super::generate::{PlansRes, class};
 use super::movement::{advance, role_at};
 use super::random::unit;
 use crate::metrics::Seizure;
-use crate::scenario::{Category, Concealment, Mode};
-use crate::targeting::Facts;
+use crate::operation::injects::Conditions;
+use crate::operation::platform::{Alerts, Message, delivery_tick};
+use crate::scenario::{Category, Concealment, Method, Mode};
 use crate::targeting::indicators::describe;
-use crate::world::{Office, World as Sim};
+use crate::targeting::{Facts, Strategy};
+use crate::world::World as Sim;
 
-/// Officer-hours and dwell of one inspection at an office: a scan where it has a
-/// scanner, a physical examination otherwise.
-fn method(w: &Sim, office: &Office) -> crate::scenario::Method {
-    if office.has_scanner {
-        w.inspection.nii_scan
-    } else {
-        w.inspection.physical
+/// The inspection method an office uses now: a scan where it has a working scanner, a
+/// physical examination otherwise.
+fn method(w: &Sim, conditions: &Conditions, office: usize, tick: u32) -> (Method, bool) {
+    let scanner = w.offices[office].has_scanner && conditions.scanner_works(office, tick);
+    (
+        if scanner {
+            w.inspection.nii_scan
+        } else {
+            w.inspection.physical
+        },
+        scanner,
+    )
+}
+
+/// Whether the operation is in force at this office today (never in a baseline run).
+fn in_operation<'a>(
+    w: &'a Sim,
+    mode: &RunMode,
+    office: usize,
+    day: u32,
+) -> Option<&'a crate::operation::Plan> {
+    let plan = w.operation.as_ref()?;
+    (!mode.baseline && plan.participant[w.offices[office].country as usize] && plan.active(day))
+        .then_some(plan)
+}
+
+/// The strategy the desk uses this tick: the operation's profile or its own.
+fn strategy<'a>(
+    own: &'a mut Box<dyn Strategy>,
+    operation: &'a mut Option<(Box<dyn Strategy>, String)>,
+    using_operation: bool,
+) -> &'a mut dyn Strategy {
+    match (operation, using_operation) {
+        (Some((s, _)), true) => s.as_mut(),
+        _ => own.as_mut(),
     }
 }
 
-/// Stage 4: score the tick's arrivals and select within capacity.
+/// The name and watch lists of the strategy the desk used this tick.
+fn used(desk: &Desk) -> (&str, Option<&crate::targeting::Watch>) {
+    match (&desk.operation_strategy, desk.using_operation) {
+        (Some((s, n)), true) => (n, s.watch()),
+        _ => (&desk.strategy_name, desk.strategy.watch()),
+    }
+}
+
+/// Stage 5: alerts first, then the strategy chooses within the rest of capacity.
+#[allow(clippy::too_many_arguments)]
 pub fn assess(
     w: Res<WorldRes>,
     clock: Res<Clock>,
+    mode: Res<RunMode>,
     streams: Res<Streams>,
+    conditions: Res<Conditions>,
+    alerts: Res<Alerts>,
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
     shipments: Query<(&Cargo, &Declaration, &Voyage)>,
 ) {
     let w = &*w.0;
-    let day = clock.tick / w.ticks_per_day();
+    let tick = clock.tick;
+    let day = tick / w.ticks_per_day();
     for mut desk in desks.iter_mut() {
         if desk.inbox.is_empty() {
             continue;
         }
-        let Desk {
-            office: o,
-            strategy,
-            rng,
-            inbox,
-            facts,
-            selected,
-            ..
-        } = &mut *desk;
-        let office = &w.offices[*o as usize];
+        let o = desk.office as usize;
+        let office = &w.offices[o];
         let country = &w.countries[office.country as usize];
         let tally = &mut counts.0;
-        let illicit = inbox
+        let illicit = desk
+            .inbox
             .iter()
             .filter(|e| shipments.get(**e).is_ok_and(|s| s.0.is_illicit()))
             .count() as u64;
-        tally.assessed += inbox.len() as u64;
+        tally.assessed += desk.inbox.len() as u64;
         tally.assessed_illicit += illicit;
-        let ot = &mut tally.offices[*o as usize];
-        ot.assessed += inbox.len() as u64;
-        ot.assessed_illicit += illicit;
+        tally.offices[o].assessed += desk.inbox.len() as u64;
+        tally.offices[o].assessed_illicit += illicit;
 
-        facts.clear();
-        facts.extend(inbox.iter().map(|e| {
-            let Ok((_, d, v)) = shipments.get(*e) else {
-                return Facts::default();
-            };
-            Facts {
-                hs: d.hs,
-                exporter: d.exporter,
-                consignee: d.consignee,
-                declared_value: d.value,
-                declared_kg: d.kg,
-                vague: d.flags & Declaration::VAGUE != 0,
-                licence: d.flags & Declaration::LICENCE != 0,
-                advance_info: unit(streams.advance_info_seed, v.serial, *o as u64)
-                    < country.advance_information,
-                route: v.route,
-                day,
-            }
-        }));
-        let capacity = office.capacity_hours_per_day / w.ticks_per_day() as f64;
-        let max = (capacity / method(w, office).officer_hours + 1e-9).floor() as usize;
+        let facts: Vec<Facts> = desk
+            .inbox
+            .iter()
+            .map(|e| {
+                let Ok((_, d, v)) = shipments.get(*e) else {
+                    return Facts::default();
+                };
+                Facts {
+                    serial: v.serial,
+                    hs: d.hs,
+                    exporter: d.exporter,
+                    consignee: d.consignee,
+                    declared_value: d.value,
+                    declared_kg: d.kg,
+                    vague: d.flags & Declaration::VAGUE != 0,
+                    licence: d.flags & Declaration::LICENCE != 0,
+                    advance_info: unit(streams.advance_info_seed, v.serial, o as u64)
+                        < country.advance_information,
+                    route: v.route,
+                    day,
+                }
+            })
+            .collect();
+        let plan = in_operation(w, &mode, o, day);
+        desk.using_operation =
+            plan.is_some_and(|p| p.uses_profile(day)) && desk.operation_strategy.is_some();
+        let surge = plan.filter(|p| p.surging(day)).map_or(1.0, |p| p.surge);
+        let capacity = office.capacity_hours_per_day / w.ticks_per_day() as f64
+            * surge
+            * conditions.capacity_factor(o, tick);
+        let max = ((capacity / method(w, &conditions, o, tick).0.officer_hours + 1e-9).floor()
+            as usize)
+            .min(facts.len());
+
+        let Desk {
+            strategy: own,
+            operation_strategy,
+            using_operation,
+            rng,
+            selected,
+            alerted,
+            local,
+            view,
+            facts: kept,
+            ..
+        } = &mut *desk;
         selected.clear();
-        strategy.select(w, facts, max.min(inbox.len()), rng, selected);
+        alerted.clear();
+        alerted.resize(facts.len(), false);
+        local.clear();
+        local.resize(facts.len(), None);
+        if alerts.has_any(o) {
+            for (i, f) in facts.iter().enumerate() {
+                if selected.len() < max && alerts.matches(o, tick, f) {
+                    alerted[i] = true;
+                    selected.push(i as u32);
+                }
+            }
+        }
+        let rest = max - selected.len();
+        let chooser = strategy(own, operation_strategy, *using_operation);
+        view.select(chooser, w, &facts, alerted, rest, rng, selected, local);
+        *kept = facts;
     }
 }
 
-/// Stage 5: inspect the selected shipments. Finding depends on the concealment and the
+/// Stage 6: inspect the selected shipments. Finding depends on the concealment and the
 /// method; recognising a strategic good once found on training and equipment.
 pub fn inspect(
     w: Res<WorldRes>,
+    clock: Res<Clock>,
     streams: Res<Streams>,
+    conditions: Res<Conditions>,
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
     shipments: Query<(&Cargo, &Declaration, &Voyage)>,
@@ -101,29 +178,26 @@ pub fn inspect(
         if desk.inbox.is_empty() {
             continue;
         }
-        let Desk {
-            office: o,
-            strategy,
-            inbox,
-            selected,
-            outcomes,
-            ..
-        } = &mut *desk;
-        let office = &w.offices[*o as usize];
+        let o = desk.office as usize;
+        let office = &w.offices[o];
         let country = &w.countries[office.country as usize];
-        let m = method(w, office);
-        outcomes.clear();
-        outcomes.resize(inbox.len(), Outcome::Pass);
+        let (m, scanner) = method(w, &conditions, o, clock.tick);
+        let n = desk.inbox.len();
+        desk.outcomes.clear();
+        desk.outcomes.resize(n, Outcome::Pass);
         let tally = &mut counts.0;
-        for &i in selected.iter() {
-            let Ok((cargo, decl, voyage)) = shipments.get(inbox[i as usize]) else {
+        for k in 0..desk.selected.len() {
+            let i = desk.selected[k] as usize;
+            let Ok((cargo, decl, voyage)) = shipments.get(desk.inbox[i]) else {
                 continue;
             };
             tally.inspections += 1;
             tally.officer_hours += m.officer_hours;
-            let ot = &mut tally.offices[*o as usize];
-            ot.inspections += 1;
-            ot.officer_hours += m.officer_hours;
+            tally.offices[o].inspections += 1;
+            tally.offices[o].officer_hours += m.officer_hours;
+            if desk.alerted[i] {
+                tally.alerts_acted_on += 1;
+            }
             // A quoted licence on a controlled subheading is checked with the licensing
             // authority while the goods wait.
             let licence_check =
@@ -140,7 +214,7 @@ pub fn inspect(
             let outcome = if cargo.is_illicit() {
                 let concealment = Concealment::ALL[cargo.concealment as usize];
                 let find = model.find_probability(concealment);
-                let p_find = if office.has_scanner {
+                let p_find = if scanner {
                     find.nii_scan
                 } else {
                     find.physical
@@ -172,40 +246,54 @@ pub fn inspect(
                 }
             };
             let violation = matches!(outcome, Outcome::Seize | Outcome::Unseizable { .. });
-            strategy.observe(i, violation);
+            // A strategy learns only from what it chose itself.
+            if let Some(l) = desk.local[i] {
+                let d = &mut *desk;
+                strategy(
+                    &mut d.strategy,
+                    &mut d.operation_strategy,
+                    d.using_operation,
+                )
+                .observe(l, violation);
+            }
             if violation {
                 tally.violations_found += 1;
-                tally.offices[*o as usize].violations_found += 1;
+                tally.offices[o].violations_found += 1;
             }
             if matches!(outcome, Outcome::Unseizable { .. }) {
                 tally.violations_released += 1;
             }
-            outcomes[i as usize] = outcome;
+            desk.outcomes[i] = outcome;
         }
     }
 }
 
-/// Stage 6: seize, or release after the dwell the checks added.
+/// Stage 7: seize (and alert the platform), or release after the dwell the checks added.
 #[allow(clippy::too_many_arguments)]
 pub fn act(
     w: Res<WorldRes>,
     clock: Res<Clock>,
+    mode: Res<RunMode>,
     streams: Res<Streams>,
     mut calendar: ResMut<Calendar>,
     mut counts: ResMut<Counts>,
     mut done: ResMut<Done>,
+    mut alerts: ResMut<Alerts>,
+    mut plans: ResMut<PlansRes>,
     mut desks: Query<&mut Desk>,
     mut shipments: Query<(&Cargo, &Declaration, &mut Voyage)>,
 ) {
     let w = &*w.0;
-    let day = clock.tick / w.ticks_per_day();
+    let tick = clock.tick;
+    let day = tick / w.ticks_per_day();
     for mut desk in desks.iter_mut() {
         if desk.inbox.is_empty() {
             continue;
         }
         let desk = &mut *desk;
         let o = desk.office as usize;
-        for (i, e) in desk.inbox.drain(..).enumerate() {
+        let inbox = std::mem::take(&mut desk.inbox);
+        for (i, &e) in inbox.iter().enumerate() {
             let Ok((cargo, decl, mut voyage)) = shipments.get_mut(e) else {
                 continue;
             };
@@ -214,26 +302,52 @@ pub fn act(
                 voyage.flags |= Voyage::REACHED_OFFICE;
                 tally.fates(class(w, cargo)).reached_office += 1;
             }
-            let dwell = match desk.outcomes.get(i).copied().unwrap_or(Outcome::Pass) {
+            let outcome = desk.outcomes.get(i).copied().unwrap_or(Outcome::Pass);
+            if matches!(outcome, Outcome::Seize | Outcome::Unseizable { .. }) {
+                if let Some(plan) = in_operation(w, &mode, o, day) {
+                    tally.alerts_sent += send_alerts(w, plan, &mut alerts, o, tick, decl, &voyage);
+                }
+                let node = w.offices[o].node;
+                let learn_at = tick
+                    + w.networks[cargo.network as usize]
+                        .adaptation
+                        .learning_delay_days
+                        * w.ticks_per_day();
+                plans.0.report_seizure(
+                    learn_at,
+                    cargo.network as usize,
+                    node,
+                    cargo.concealment as usize,
+                );
+            }
+            let dwell = match outcome {
                 Outcome::Seize => {
                     tally.fates(class(w, cargo)).seized += 1;
                     tally.count_seizure_at(role_at(w, &voyage));
                     tally.offices[o].seizures += 1;
+                    tally.value_seized += cargo.value as f64;
                     if let Some(n) = tally.seizures_per_day.get_mut(day as usize) {
                         *n += 1;
                     }
-                    // How it was found: the strategy and the indicators that fired.
-                    let found_by = match desk.strategy.watch() {
-                        Some(watch) => format!(
-                            "{}: {}",
-                            desk.strategy_name,
-                            describe(watch.indicators(w, &desk.facts[i]))
-                        ),
-                        None => format!("{} (random selection)", desk.strategy_name),
+                    // How it was found: an alert, or the strategy and what fired.
+                    let found_by = if desk.alerted[i] {
+                        tally.seizures_from_alerts += 1;
+                        "platform alert".to_string()
+                    } else {
+                        match used(desk) {
+                            (name, Some(watch)) => {
+                                format!("{name}: {}", describe(watch.indicators(w, &desk.facts[i])))
+                            }
+                            (name, None) => format!("{name} (random selection)"),
+                        }
                     };
-                    tally
-                        .seizures
-                        .push(seizure_record(w, o, day, cargo, decl, &voyage, found_by));
+                    let focus = w
+                        .operation
+                        .as_ref()
+                        .is_some_and(|p| p.focus[cargo.commodity as usize]);
+                    tally.seizures.push(seizure_record(
+                        w, o, day, cargo, decl, &voyage, found_by, focus,
+                    ));
                     done.0.push(e);
                     continue;
                 }
@@ -250,18 +364,67 @@ pub fn act(
                 cargo,
                 &mut voyage,
                 dwell,
-                clock.tick,
+                tick,
                 streams.waits_seed,
                 &mut calendar,
                 tally,
                 &mut done.0,
             );
         }
+        desk.inbox = inbox;
+        desk.inbox.clear();
         desk.selected.clear();
         desk.outcomes.clear();
     }
 }
 
+/// Alerts from office `o` about a seized or detained shipment, by the platform's policy:
+/// to the offices further along its route and/or to every participant. Returns how
+/// many were sent.
+fn send_alerts(
+    w: &Sim,
+    plan: &crate::operation::Plan,
+    alerts: &mut Alerts,
+    o: usize,
+    tick: u32,
+    decl: &Declaration,
+    v: &Voyage,
+) -> u64 {
+    let mut to: Vec<usize> = Vec::new();
+    if plan.platform.downstream {
+        for k in v.stop as usize + 1..w.routes.stops(v.route) {
+            if let Some(d) = w.nodes[w.routes.stop(v.route, k) as usize].office {
+                to.push(d as usize);
+            }
+        }
+    }
+    if plan.platform.all_participants {
+        to.extend(
+            (0..w.offices.len()).filter(|&d| plan.participant[w.offices[d].country as usize]),
+        );
+    }
+    to.sort_unstable();
+    to.dedup();
+    let expires = tick + plan.platform.alert_days * w.ticks_per_day();
+    let mut sent = 0;
+    for d in to.into_iter().filter(|&d| d != o) {
+        let Some(due) = delivery_tick(w, plan, tick, w.offices[d].country as usize) else {
+            continue;
+        };
+        let m = Message {
+            office: d as u16,
+            shipment: Some(v.serial),
+            traders: vec![decl.exporter, decl.consignee],
+            expires,
+        };
+        if alerts.send(due, m) {
+            sent += 1;
+        }
+    }
+    sent
+}
+
+#[allow(clippy::too_many_arguments)]
 fn seizure_record(
     w: &Sim,
     office: usize,
@@ -270,6 +433,7 @@ fn seizure_record(
     decl: &Declaration,
     v: &Voyage,
     found_by: String,
+    focus: bool,
 ) -> Seizure {
     let routes = &w.routes;
     let stops = routes.stops(v.route);
@@ -311,6 +475,7 @@ fn seizure_record(
         kg: cargo.kg as f64,
         value_usd: cargo.value as f64,
         found_by,
+        operation_focus: focus,
         concealment: Concealment::ALL[cargo.concealment as usize].label(),
         origin: country_at(0),
         transit: (1..stops - 1).map(country_at).collect::<Vec<_>>().join(";"),

@@ -77,12 +77,21 @@ pub enum Outcome {
     Unseizable { dwell: f32 },
 }
 
-/// A customs office's desk: its strategy and this tick's work.
+/// A customs office's desk: its strategies and this tick's work.
 #[derive(Component)]
 pub struct Desk {
     pub office: u16,
     pub strategy: Box<dyn Strategy>,
     pub strategy_name: String,
+    /// The profile handed out by the operation, used from its interdiction phase on.
+    pub operation_strategy: Option<(Box<dyn Strategy>, String)>,
+    /// Whether this tick's selection was the operation's.
+    pub using_operation: bool,
+    /// Per inbox entry: selected because of a platform alert.
+    pub alerted: Vec<bool>,
+    /// Per inbox entry: its index in the strategy's own view, if the strategy saw it.
+    pub local: Vec<Option<u32>>,
+    pub view: crate::targeting::Excluding,
     pub rng: ChaCha8Rng,
     pub inbox: Vec<Entity>,
     /// What the office knows of each declaration in the inbox.
@@ -94,6 +103,12 @@ pub struct Desk {
 /// The immutable world, shared between replications.
 #[derive(Resource, Clone)]
 pub struct WorldRes(pub Arc<Sim>);
+
+/// Whether this run is the business-as-usual baseline of a scenario with an operation.
+#[derive(Resource, Default)]
+pub struct RunMode {
+    pub baseline: bool,
+}
 
 /// The current tick.
 #[derive(Resource, Default)]

@@ -100,6 +100,7 @@ pub fn generate(world: &mut World) {
             };
             let exporter = pick_trader(net.exporters.clone(), rng);
             let consignee = pick_trader(net.consignees.clone(), rng);
+            count_illicit_route(&w, c.route, tick / w.ticks_per_day(), &mut tally.0);
             (cargo, c.route, exporter, consignee, rng)
         } else {
             let rng = &mut streams.flows;
@@ -151,6 +152,31 @@ pub fn generate(world: &mut World) {
     world.resource_mut::<Fresh>().0.extend(fresh);
     world.insert_resource(plans);
     world.insert_resource(streams);
+}
+
+/// Illicit volume by route and by hub, before and during the operation's window (the
+/// same days in a baseline run), for displacement.
+fn count_illicit_route(w: &Sim, route: u32, day: u32, t: &mut crate::metrics::Tally) {
+    let Some(plan) = &w.operation else {
+        return;
+    };
+    let period = match day {
+        d if d < plan.start => 0,
+        d if d < plan.end => 1,
+        _ => return,
+    };
+    let stops = w.routes.stops(route);
+    let codes: Vec<&str> = (0..stops)
+        .map(|k| w.nodes[w.routes.stop(route, k) as usize].code.as_str())
+        .collect();
+    t.illicit_routes.entry(codes.join(">")).or_default()[period] += 1;
+    for k in 0..stops {
+        let node = w.routes.stop(route, k);
+        t.illicit_nodes[period].insert(node);
+        if k > 0 && k + 1 < stops {
+            t.illicit_hubs.entry(codes[k].to_string()).or_default()[period] += 1;
+        }
+    }
 }
 
 /// The fate class of a shipment: `None` if licit, its strategic category if illicit.

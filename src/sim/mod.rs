@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub seed: u64,
     /// Use this strategy (index into the world's strategies) at every office.
     pub strategy: Option<usize>,
+    /// Run the scenario without its operation (business as usual).
+    pub baseline: bool,
 }
 
 /// The result of one replication.
@@ -37,18 +39,22 @@ pub struct RunOutput {
     pub metrics: RunMetrics,
 }
 
-/// The schedule, in the order a shipment lives. Adapting adversaries join after `act`.
+/// The schedule, in the order a shipment lives: the day's injects, generate, declare,
+/// move, the platform delivers alerts, assess, inspect, act, traffickers adapt, measure.
 pub fn schedule() -> Schedule {
     let mut s = Schedule::default();
     s.set_executor(SingleThreadedExecutor::new());
     s.add_systems(
         (
+            crate::operation::injects::injects,
             generate::generate,
             generate::declare,
             movement::movement,
+            crate::operation::platform::receive,
             checkpoint::assess,
             checkpoint::inspect,
             checkpoint::act,
+            crate::adversary::adapt,
             measure,
         )
             .chain(),
@@ -72,6 +78,17 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
     let stream = |s| ChaCha8Rng::seed_from_u64(derive_seed(seed, s));
     ecs.insert_resource(WorldRes(w.clone()));
     ecs.insert_resource(Clock::default());
+    ecs.insert_resource(RunMode {
+        baseline: opts.baseline,
+    });
+    ecs.insert_resource(crate::operation::injects::Conditions::new(
+        w.offices.len(),
+        w.nodes.len(),
+    ));
+    ecs.insert_resource(crate::operation::platform::Alerts::new(
+        w.offices.len(),
+        w.ticks(),
+    ));
     ecs.insert_resource(Calendar {
         buckets: vec![Vec::new(); w.ticks() as usize],
     });
@@ -100,10 +117,28 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
         .map(|(i, o)| {
             let s = opts.strategy.unwrap_or(o.strategy);
             let def = &w.strategies[s];
+            // The operation's profile replaces a participant's strategy, unless the
+            // command line imposed one on every office.
+            let operation_strategy = w
+                .operation
+                .as_ref()
+                .filter(|p| p.participant[o.country as usize] && opts.strategy.is_none())
+                .and_then(|p| p.strategy)
+                .map(|k| {
+                    (
+                        crate::targeting::build(&w.strategies[k].kind, w),
+                        w.strategies[k].name.clone(),
+                    )
+                });
             ecs.spawn(Desk {
                 office: i as u16,
                 strategy: crate::targeting::build(&def.kind, w),
                 strategy_name: def.name.clone(),
+                operation_strategy,
+                using_operation: false,
+                alerted: Vec::new(),
+                local: Vec::new(),
+                view: Default::default(),
                 rng: ChaCha8Rng::seed_from_u64(strategy_seed(seed, i)),
                 inbox: Vec::new(),
                 facts: Vec::new(),

@@ -7,6 +7,7 @@ use super::components::*;
 use super::generate::class;
 use super::random::unit;
 use crate::metrics::Tally;
+use crate::operation::injects::Conditions;
 use crate::scenario::Role;
 use crate::world::World as Sim;
 
@@ -16,6 +17,7 @@ pub fn movement(
     w: Res<WorldRes>,
     clock: Res<Clock>,
     streams: Res<Streams>,
+    conditions: Res<Conditions>,
     desks: Res<Desks>,
     mut calendar: ResMut<Calendar>,
     mut counts: ResMut<Counts>,
@@ -29,7 +31,18 @@ pub fn movement(
         let Ok((cargo, mut voyage)) = shipments.get_mut(e) else {
             continue;
         };
-        let node = &w.nodes[w.routes.stop(voyage.route, voyage.stop as usize) as usize];
+        let node_id = w.routes.stop(voyage.route, voyage.stop as usize) as usize;
+        if let Some(reopens) = conditions.closed_until(node_id, clock.tick) {
+            // A closed port: the shipment waits at anchor until it reopens.
+            if reopens < w.ticks() {
+                calendar.buckets[reopens as usize].push(e);
+            } else {
+                counts.0.fates(class(w, cargo)).in_transit += 1;
+                done.0.push(e);
+            }
+            continue;
+        }
+        let node = &w.nodes[node_id];
         let role = role_at(w, &voyage);
         match node.office {
             Some(o) if w.offices[o as usize].assesses(role) => {

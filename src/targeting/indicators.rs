@@ -8,6 +8,8 @@ use crate::world::World;
 /// What an office knows of one declaration when it assesses it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Facts {
+    /// The shipment's serial: what a platform alert on a shipment names.
+    pub serial: u64,
     pub hs: u16,
     pub exporter: u32,
     pub consignee: u32,

@@ -4,7 +4,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use super::{Facts, Strategy, Watch};
+use super::{Excluding, Facts, Strategy, Watch};
 use crate::world::World;
 
 pub struct Mixture {
@@ -12,9 +12,9 @@ pub struct Mixture {
     /// For each declaration of the last selection: the part that chose it and its index
     /// in that part's view.
     owner: Vec<Option<(u8, u32)>>,
-    view: Vec<Facts>,
-    map: Vec<u32>,
-    picked: Vec<u32>,
+    taken: Vec<bool>,
+    local: Vec<Option<u32>>,
+    view: Excluding,
 }
 
 impl Mixture {
@@ -22,9 +22,9 @@ impl Mixture {
         Mixture {
             parts,
             owner: Vec::new(),
-            view: Vec::new(),
-            map: Vec::new(),
-            picked: Vec::new(),
+            taken: Vec::new(),
+            local: Vec::new(),
+            view: Excluding::default(),
         }
     }
 
@@ -70,22 +70,26 @@ impl Strategy for Mixture {
     ) {
         self.owner.clear();
         self.owner.resize(facts.len(), None);
+        self.taken.clear();
+        self.taken.resize(facts.len(), false);
         let quotas = self.quotas(max);
         for (k, (part, _)) in self.parts.iter_mut().enumerate() {
-            self.view.clear();
-            self.map.clear();
-            for (i, f) in facts.iter().enumerate() {
-                if self.owner[i].is_none() {
-                    self.map.push(i as u32);
-                    self.view.push(*f);
-                }
-            }
-            self.picked.clear();
-            part.select(w, &self.view, quotas[k], rng, &mut self.picked);
-            for &local in &self.picked {
-                let global = self.map[local as usize];
-                self.owner[global as usize] = Some((k as u8, local));
-                selected.push(global);
+            self.local.clear();
+            self.local.resize(facts.len(), None);
+            let start = selected.len();
+            self.view.select(
+                part.as_mut(),
+                w,
+                facts,
+                &self.taken,
+                quotas[k],
+                rng,
+                selected,
+                &mut self.local,
+            );
+            for &g in &selected[start..] {
+                self.taken[g as usize] = true;
+                self.owner[g as usize] = self.local[g as usize].map(|l| (k as u8, l));
             }
         }
     }

@@ -89,6 +89,57 @@ pub fn build(kind: &StrategyKind, world: &World) -> Box<dyn Strategy> {
     }
 }
 
+/// Lets a strategy choose among the declarations not yet taken (by alerts, or by an
+/// earlier part of a mixture), and maps its choices back.
+#[derive(Default)]
+pub struct Excluding {
+    view: Vec<Facts>,
+    map: Vec<u32>,
+    picked: Vec<u32>,
+}
+
+impl Excluding {
+    /// Appends the chosen indices of `facts` to `selected` and records, for each, its
+    /// index in the strategy's view in `local` (for routing outcomes back).
+    #[allow(clippy::too_many_arguments)]
+    pub fn select(
+        &mut self,
+        strategy: &mut dyn Strategy,
+        w: &World,
+        facts: &[Facts],
+        taken: &[bool],
+        max: usize,
+        rng: &mut ChaCha8Rng,
+        selected: &mut Vec<u32>,
+        local: &mut [Option<u32>],
+    ) {
+        self.picked.clear();
+        if !taken.iter().any(|t| *t) {
+            // Nothing taken: the strategy sees the declarations as they are.
+            strategy.select(w, facts, max, rng, &mut self.picked);
+            for &i in &self.picked {
+                local[i as usize] = Some(i);
+                selected.push(i);
+            }
+            return;
+        }
+        self.view.clear();
+        self.map.clear();
+        for (i, f) in facts.iter().enumerate() {
+            if !taken[i] {
+                self.map.push(i as u32);
+                self.view.push(*f);
+            }
+        }
+        strategy.select(w, &self.view, max, rng, &mut self.picked);
+        for &l in &self.picked {
+            let g = self.map[l as usize];
+            local[g as usize] = Some(l);
+            selected.push(g);
+        }
+    }
+}
+
 /// Rank `(key, tie-break, index)` triples best first and keep the first `k` indices.
 /// Only the top `k` are ordered: O(n) partition, then O(k log k).
 fn take_top<K: Copy + PartialOrd>(

@@ -122,6 +122,7 @@ pub struct Network {
     pub route_weights: Vec<f64>,
     /// From this day on, weights over `Concealment::ALL`.
     pub shift: Option<(u32, Vec<f64>)>,
+    pub adaptation: crate::scenario::Adaptation,
     /// Its front companies: indices into [`World::traders`].
     pub exporters: std::ops::Range<u32>,
     pub consignees: std::ops::Range<u32>,
@@ -155,6 +156,7 @@ pub struct World {
     pub inspection: InspectionModel,
     /// Country pairs the trade model wanted but no service connects.
     pub unroutable_pairs: Vec<(String, String)>,
+    pub operation: Option<crate::operation::Plan>,
 }
 
 /// A problem that only shows once the world is assembled (no route, no GDP).
@@ -357,6 +359,7 @@ impl World {
                 cover_hs,
                 routes: cand,
                 route_weights: weights,
+                adaptation: net.adaptation.clone(),
                 exporters,
                 consignees,
             });
@@ -364,6 +367,10 @@ impl World {
 
         let start_date = parse_date(&s.start_date)
             .ok_or_else(|| WorldError(format!("bad start date {}", s.start_date)))?;
+        let operation = s
+            .operation
+            .as_ref()
+            .map(|op| crate::operation::Plan::resolve(op, s, &countries, &nodes, &offices));
         let mean = s.weekday_profile.iter().sum::<f64>() / 7.0;
         let weekday = s.weekday_profile.map(|w| w / mean);
         Ok(World {
@@ -390,6 +397,7 @@ impl World {
             strategies: s.strategies.clone(),
             inspection: s.inspection.clone(),
             unroutable_pairs,
+            operation,
         })
     }
 

@@ -13,6 +13,7 @@ use crate::scenario::{Category, Network as NetworkDef, Scenario, TradeModel};
 
 /// O(1) sampling from fixed weights (Walker's alias method).
 pub struct Alias {
+    len: usize,
     table: Option<WeightedAliasIndex<f64>>,
 }
 
@@ -23,13 +24,23 @@ impl Alias {
             .iter()
             .map(|w| if w.is_finite() && *w > 0.0 { *w } else { 0.0 })
             .collect();
+        let total: f64 = clean.iter().sum();
+        // Normalised so tiny weights (a long run of penalties) stay representable.
+        let normal: Vec<f64> = clean
+            .iter()
+            .map(|w| if total > 0.0 { w / total } else { 0.0 })
+            .collect();
         Alias {
-            table: WeightedAliasIndex::new(clean).ok(),
+            len: normal.len(),
+            table: WeightedAliasIndex::new(normal).ok(),
         }
     }
 
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> Option<usize> {
-        self.table.as_ref().map(|t| t.sample(rng))
+        self.table
+            .as_ref()
+            .map(|t| t.sample(rng))
+            .filter(|&i| i < self.len)
     }
 }
 

@@ -1,0 +1,130 @@
+//! Injects: scripted events applied at the start of their day, and the conditions they
+//! leave behind (closed nodes, failed scanners, changed capacity).
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+
+use super::Effect;
+use super::platform::{Alerts, Message, delivery_tick};
+use crate::sim::components::{Clock, Counts, RunMode, Streams, WorldRes};
+use crate::sim::generate::PlansRes;
+
+/// What injects changed, per office and node, and until which tick.
+#[derive(Resource)]
+pub struct Conditions {
+    capacity: Vec<(f64, u32)>,
+    scanner_down_until: Vec<u32>,
+    closed_until: Vec<u32>,
+}
+
+impl Conditions {
+    pub fn new(offices: usize, nodes: usize) -> Conditions {
+        Conditions {
+            capacity: vec![(1.0, 0); offices],
+            scanner_down_until: vec![0; offices],
+            closed_until: vec![0; nodes],
+        }
+    }
+
+    pub fn capacity_factor(&self, office: usize, tick: u32) -> f64 {
+        let (f, until) = self.capacity[office];
+        if tick < until { f } else { 1.0 }
+    }
+
+    pub fn scanner_works(&self, office: usize, tick: u32) -> bool {
+        tick >= self.scanner_down_until[office]
+    }
+
+    /// The tick a closed node reopens, if it is closed now.
+    pub fn closed_until(&self, node: usize, tick: u32) -> Option<u32> {
+        let t = self.closed_until[node];
+        (tick < t).then_some(t)
+    }
+}
+
+/// Stage 0: the day's scripted events.
+pub fn injects(
+    w: Res<WorldRes>,
+    clock: Res<Clock>,
+    mode: Res<RunMode>,
+    mut conditions: ResMut<Conditions>,
+    mut alerts: ResMut<Alerts>,
+    mut plans: ResMut<PlansRes>,
+    mut streams: ResMut<Streams>,
+    mut counts: ResMut<Counts>,
+) {
+    let w = &*w.0;
+    let tpd = w.ticks_per_day();
+    let (Some(plan), false) = (&w.operation, mode.baseline) else {
+        return;
+    };
+    if clock.tick % tpd != 0 {
+        return;
+    }
+    let day = clock.tick / tpd;
+    let tally = &mut counts.0;
+    for (_, text, effect) in plan.injects.iter().filter(|i| i.0 == day) {
+        tally.timeline.push((day, text.clone()));
+        let until = |days: u32| clock.tick + days * tpd;
+        match effect {
+            Effect::NodeClosure { node, days } => conditions.closed_until[*node] = until(*days),
+            Effect::EquipmentFailure {
+                office: Some(o),
+                days,
+            } => conditions.scanner_down_until[*o] = until(*days),
+            Effect::EquipmentFailure { office: None, .. } => {}
+            Effect::CapacityChange {
+                offices,
+                factor,
+                days,
+            } => {
+                for &o in offices {
+                    conditions.capacity[o] = (*factor, until(*days));
+                }
+            }
+            Effect::IntelligenceTip { network, coverage } => {
+                let net = &w.networks[*network];
+                let mut traders = Vec::new();
+                for range in [net.exporters.clone(), net.consignees.clone()] {
+                    let known = (range.len() as f64 * coverage).ceil() as usize;
+                    traders.extend(range.take(known));
+                }
+                let expires = plan.end.max(day + 1) * tpd;
+                for (o, office) in w.offices.iter().enumerate() {
+                    if !plan.participant[office.country as usize] {
+                        continue;
+                    }
+                    if let Some(due) = delivery_tick(w, plan, clock.tick, office.country as usize) {
+                        let m = Message {
+                            office: o as u16,
+                            shipment: None,
+                            traders: traders.clone(),
+                            expires,
+                        };
+                        if alerts.send(due, m) {
+                            tally.alerts_sent += 1;
+                        }
+                    }
+                }
+            }
+            Effect::Publicity => {
+                for (n, net) in w.networks.iter().enumerate() {
+                    if streams
+                        .adversary
+                        .random_bool(net.adaptation.publicity_pause_share.clamp(0.0, 1.0))
+                    {
+                        let resume = day + net.adaptation.publicity_pause_days;
+                        plans.0.pause(n, resume);
+                        tally.timeline.push((
+                            day,
+                            format!(
+                                "\"{}\" pauses until day {resume} after the publicity",
+                                net.name
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
