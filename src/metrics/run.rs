@@ -58,10 +58,48 @@ pub struct RunMetrics {
     /// Inspections that detained goods for licence verification.
     pub detentions_for_licence_check: u64,
     pub violations_released_without_legal_basis: u64,
+    /// Alerts the platform delivered to offices (one per receiving office).
+    pub alerts_sent: u64,
+    /// Inspections made because an alert named the shipment or its traders.
+    pub alerts_acted_on: u64,
+    /// Seizures of shipments selected because of an alert.
+    pub seizures_from_alerts: u64,
+    /// Seized value (USD) / seizures.
+    pub value_per_seizure: Option<f64>,
+    /// How illicit traffic moved between the days before the operation and its window.
+    pub displacement: Option<Displacement>,
+    /// Injects and traffickers' reactions, by day.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    pub day: u32,
+    pub event: String,
+}
+
+/// Illicit volume per route and per hub before vs during the operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Displacement {
+    /// Share of illicit volume that moved to other routes: half the sum over routes of
+    /// |share during − share before| (0: same routes, 1: all new routes).
+    pub displacement: Option<f64>,
+    /// Distinct nodes illicit shipments used.
+    pub footprint_before: usize,
+    pub footprint_during: usize,
+    pub by_route: Vec<Volume>,
+    pub by_hub: Vec<Volume>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Volume {
+    pub name: String,
+    pub before: u64,
+    pub during: u64,
 }
 
 /// Names of the scalar metrics, the columns of tidy replication tables.
-pub const SCALARS: [&str; 17] = [
+pub const SCALARS: [&str; 21] = [
     "detection_rate",
     "hit_rate",
     "inspection_rate",
@@ -79,7 +117,35 @@ pub const SCALARS: [&str; 17] = [
     "illicit_reached_office",
     "inspections",
     "violations_found",
+    "alerts_sent",
+    "alerts_acted_on",
+    "seizures_from_alerts",
+    "displacement",
 ];
+
+fn displacement(t: &Tally) -> Option<Displacement> {
+    if t.illicit_routes.is_empty() {
+        return None;
+    }
+    let volumes = |m: &std::collections::BTreeMap<String, [u64; 2]>| -> Vec<Volume> {
+        m.iter().map(|(k, v)| Volume { name: k.clone(), before: v[0], during: v[1] }).collect()
+    };
+    let (before, during): (u64, u64) = t.illicit_routes.values().fold((0, 0), |a, v| (a.0 + v[0], a.1 + v[1]));
+    let shift = (before > 0 && during > 0).then(|| {
+        0.5 * t
+            .illicit_routes
+            .values()
+            .map(|v| (v[1] as f64 / during as f64 - v[0] as f64 / before as f64).abs())
+            .sum::<f64>()
+    });
+    Some(Displacement {
+        displacement: shift,
+        footprint_before: t.illicit_nodes[0].len(),
+        footprint_during: t.illicit_nodes[1].len(),
+        by_route: volumes(&t.illicit_routes),
+        by_hub: volumes(&t.illicit_hubs),
+    })
+}
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
@@ -136,6 +202,12 @@ impl RunMetrics {
             violations_found: t.violations_found,
             detentions_for_licence_check: t.detentions,
             violations_released_without_legal_basis: t.violations_released,
+            alerts_sent: t.alerts_sent,
+            alerts_acted_on: t.alerts_acted_on,
+            seizures_from_alerts: t.seizures_from_alerts,
+            value_per_seizure: (seized > 0).then(|| t.value_seized / seized as f64),
+            displacement: displacement(t),
+            timeline: t.timeline.iter().map(|(day, event)| TimelineEntry { day: *day, event: event.clone() }).collect(),
         }
     }
 
@@ -162,6 +234,10 @@ impl RunMetrics {
             self.shipments.illicit.reached_office as f64,
             self.inspections as f64,
             self.violations_found as f64,
+            self.alerts_sent as f64,
+            self.alerts_acted_on as f64,
+            self.seizures_from_alerts as f64,
+            self.displacement.as_ref().and_then(|d| d.displacement).unwrap_or(nan),
         ];
         SCALARS.iter().copied().zip(values).collect()
     }

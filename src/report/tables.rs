@@ -41,6 +41,33 @@ struct MetricsFile<'a> {
     #[serde(flatten)]
     metrics: &'a RunMetrics,
     seizures_per_day: &'a [u64],
+    /// The same scenario and seed without the operation, and what the operation added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operation_effect: Option<OperationEffect>,
+}
+
+/// Operation against business as usual on the same seed (paired).
+#[derive(Debug, Clone, Serialize)]
+pub struct OperationEffect {
+    pub operation: String,
+    pub with_operation: std::collections::BTreeMap<&'static str, Option<f64>>,
+    pub business_as_usual: std::collections::BTreeMap<&'static str, Option<f64>>,
+    /// with_operation − business_as_usual.
+    pub difference: std::collections::BTreeMap<&'static str, Option<f64>>,
+}
+
+impl OperationEffect {
+    pub fn new(name: &str, op: &RunMetrics, base: &RunMetrics) -> OperationEffect {
+        let finite = |v: f64| v.is_finite().then_some(v);
+        let a = op.scalars();
+        let b = base.scalars();
+        OperationEffect {
+            operation: name.to_string(),
+            with_operation: a.iter().map(|(k, v)| (*k, finite(*v))).collect(),
+            business_as_usual: b.iter().map(|(k, v)| (*k, finite(*v))).collect(),
+            difference: a.iter().zip(&b).map(|((k, x), (_, y))| (*k, finite(x - y))).collect(),
+        }
+    }
 }
 
 /// One office's row of `offices.csv`.
@@ -148,6 +175,7 @@ pub const SEIZURE_FIELDS: &[&str] = &[
 ];
 
 /// Write `metrics.json`, `offices.csv` and `seizures.csv` into `dir`.
+#[allow(clippy::too_many_arguments)]
 pub fn write_run(
     dir: &Path,
     w: &World,
@@ -155,13 +183,16 @@ pub fn write_run(
     t: &Tally,
     m: &RunMetrics,
     strategy: Option<usize>,
+    effect: Option<&OperationEffect>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     ensure_dir(dir)?;
     let json = serde_json::to_vec_pretty(&MetricsFile {
         run: info,
         metrics: m,
         seizures_per_day: &t.seizures_per_day,
+        operation_effect: effect.cloned(),
     })?;
+    write_atomic(&dir.join("seizures.json"), &serde_json::to_vec_pretty(&t.seizures)?)?;
     write_atomic(&dir.join("metrics.json"), &json)?;
     write_atomic(
         &dir.join("offices.csv"),
