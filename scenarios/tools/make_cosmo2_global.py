@@ -172,7 +172,7 @@ NO_LEGAL_FRAMEWORK_GDP_MUSD = 20000
 # node's share of its country's trade, times HUB_FACTOR at hubs (transit workload).
 CAPACITY_K = 0.012
 HUB_FACTOR = 3.0
-MIN_CAPACITY = 1.0
+MIN_CAPACITY = 4.0  # one physical examination (4 officer-hours) a day; less could never inspect
 
 
 def read(path):
@@ -265,6 +265,8 @@ def main():
     members = [i for reg in REGION_ORDER for i in sorted(chosen[reg])]
     assert len(members) == N_ADMINISTRATIONS == sum(QUOTA.values())
 
+    hub_countries = {c for c in members for h in HUBS if ports.get(h, {}).get("country_iso2") == iso2(c)}
+
     def maturity(iso3):
         pc = gdp[iso3] * 1e6 / pop[iso3] if pop.get(iso3) else 0.0
         tier = next(t for t in TIERS if pc >= t[0])
@@ -272,6 +274,8 @@ def main():
         reg = wco[iso3]["wco_region_code"]
         trained = round(max(0.1, min(0.8, trained + REGION_TRAINING[reg])), 2)
         equip = list(equip)
+        if iso3 in hub_countries and name in ("high", "upper"):
+            equip.append("ChemicalIdentifier")
         legal = not (name == "low" and gdp[iso3] < NO_LEGAL_FRAMEWORK_GDP_MUSD)
         return dict(tier=name, trained=trained, equipment=equip, advance=adv, licensing=lic,
                     strategy=strat, legal=legal)
@@ -401,7 +405,7 @@ def main():
         n["strategy"] = "risk-score" if (n["hub"] and m["tier"] != "low") else m["strategy"]
 
     # ---- commodities ------------------------------------------------------------------------
-    # asean-cosmo.ron's catalogue plus four strategic entries (two CWC schedule 3
+    # asean-cosmo.ron's catalogue plus five strategic entries (three CWC schedule 3
     # precursors, carbon fibre for missile structures, military ammunition).
     commodities = [
         # Ordinary trade, by HS chapter shares of world trade (machinery and electronics lead).
@@ -422,13 +426,13 @@ def main():
         ("Measuring instruments", "903180", 2.0, None, None, 120.0, 800.0),
         ("Organo-phosphorus flame retardants", "293149", 1.0, None, None, 3.0, 15000.0),
         ("Aircraft parts", "880730", 2.0, None, None, 300.0, 1000.0),
-        ("Phosphorus oxychloride (industrial)", "281212", 0.3, None, None, 1.2, 18000.0),
         ("Stone and mineral articles", "681519", 0.5, None, None, 2.0, 12000.0),
         # Strategic goods: licensed when licit. Several share a subheading with ordinary goods.
         ("Dimethyl methylphosphonate", "293141", 0.05, "Chemical", "756-79-6", 4.0, 12000.0),
         ("Thiodiglycol", "293090", 0.05, "Chemical", "111-48-8", 5.0, 10000.0),
         ("Triethanolamine", "292215", 0.5, "Chemical", "102-71-6", 1.5, 16000.0),
         ("Sodium cyanide", "283711", 0.4, "Chemical", "143-33-9", 2.0, 20000.0),
+        ("Phosphorus oxychloride", "281212", 0.1, "Chemical", "10025-87-3", 1.2, 18000.0),
         ("Phosphorus trichloride", "281213", 0.2, "Chemical", "7719-12-2", 1.0, 18000.0),
         ("Thionyl chloride", "281217", 0.1, "Chemical", "7719-09-7", 1.5, 15000.0),
         ("Frequency changers (centrifuge grade)", "850440", 0.02, "Nuclear", None, 400.0, 500.0),
@@ -453,10 +457,10 @@ def main():
     # ---- illicit networks (illustrative; no claim about any real company or country) ----
     networks = [
         dict(name="Precursor procurement network", share=0.0015,
-             seeks=["Dimethyl methylphosphonate", "Thiodiglycol", "Triethanolamine", "Sodium cyanide", "Phosphorus trichloride", "Thionyl chloride"],
+             seeks=["Dimethyl methylphosphonate", "Thiodiglycol", "Triethanolamine", "Sodium cyanide", "Phosphorus oxychloride", "Phosphorus trichloride", "Thionyl chloride"],
              origins=["CHN", "IND"], destinations=["ARE", "JOR", "LBN"], via=["SGSIN", "MYPKG", "LKCMB"],
              concealment="{MisdeclaredHs: 0.35, GenericDescription: 0.2, FalseEndUser: 0.25, SplitConsignment: 0.1, Undisguised: 0.1}",
-             cover_hs=["392690", "300490", "293149", "281212"], extra=""),
+             cover_hs=["392690", "300490", "293149"], extra=""),
         dict(name="Dual-use machinery network", share=0.001,
              seeks=["Frequency changers (centrifuge grade)", "Five-axis machine tools"],
              origins=["DEU", "ITA", "JPN", "KOR", "CHE"], destinations=["ARE", "MYS", "TUR"],
