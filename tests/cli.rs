@@ -45,7 +45,13 @@ fn run_writes_the_three_files_with_the_metric_names() {
     }
     let sh = &m["shipments"];
     let n = |k: &str| sh[k].as_u64().unwrap();
-    assert_eq!(n("generated"), 30000);
+    // Requested 30,000; illicit shipments of a network that pauses after the
+    // operation's publicity are never sent.
+    assert!(
+        (29_800..=30_000).contains(&n("generated")),
+        "{}",
+        n("generated")
+    );
     assert_eq!(
         n("generated"),
         n("delivered") + n("seized") + n("in_transit")

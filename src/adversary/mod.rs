@@ -13,6 +13,10 @@ pub struct Plans {
     networks: Vec<NetworkState>,
     /// Seizures the networks will hear of: (tick they learn it, network, node, concealment).
     news: Vec<(u32, usize, u16, usize)>,
+    /// Expected shipments per (network, route) [before, during] the operation: the
+    /// route probabilities times the shipments sent while they held. Free of the
+    /// sampling noise of counting routes, so displacement shows what the network chose.
+    expected: std::collections::BTreeMap<(u16, u32), [f64; 2]>,
 }
 
 struct NetworkState {
@@ -20,8 +24,13 @@ struct NetworkState {
     concealment: Vec<f64>,
     concealment_alias: Alias,
     shift: Option<(u32, Vec<f64>, Alias)>,
-    route_weights: Vec<f64>,
+    /// The world's route epoch its candidates come from.
+    epoch: usize,
     route_alias: Alias,
+    /// The probabilities `route_alias` samples, and the shipments sent with them not yet
+    /// added to the expected volumes, [before, during].
+    route_probs: Vec<f64>,
+    pending: [u64; 2],
     /// Seizures heard of, per node.
     losses: Vec<u32>,
     avoided: Vec<bool>,
@@ -70,8 +79,10 @@ impl Plans {
                             .shift
                             .as_ref()
                             .map(|(day, w)| (*day, w.clone(), Alias::new(w))),
-                        route_alias: Alias::new(&n.route_weights),
-                        route_weights: n.route_weights.clone(),
+                        epoch: 0,
+                        route_alias: Alias::new(&n.candidates[0].weights),
+                        route_probs: normalised(&n.candidates[0].weights),
+                        pending: [0; 2],
                         losses: vec![0; world.nodes.len()],
                         avoided: vec![false; world.nodes.len()],
                         paused_until_day: 0,
@@ -79,6 +90,50 @@ impl Plans {
                 })
                 .collect(),
             news: Vec::new(),
+            expected: Default::default(),
+        }
+    }
+
+    /// Count a shipment of `network` in a displacement period (0 before, 1 during).
+    pub fn count(&mut self, network: usize, period: usize) {
+        self.networks[network].pending[period] += 1;
+    }
+
+    /// Expected shipments per (network, route as its node codes), [before, during], up
+    /// to now. Keyed by the ports called, not the route id: the same ports on another
+    /// carrier is not a move to another route.
+    pub fn expected_routes(
+        &mut self,
+        world: &World,
+    ) -> std::collections::BTreeMap<(u16, String), [f64; 2]> {
+        for n in 0..self.networks.len() {
+            self.flush(world, n);
+        }
+        let mut out: std::collections::BTreeMap<(u16, String), [f64; 2]> = Default::default();
+        for (&(n, r), v) in &self.expected {
+            let path: Vec<&str> = (0..world.routes.stops(r))
+                .map(|k| world.nodes[world.routes.stop(r, k) as usize].code.as_str())
+                .collect();
+            let e = out.entry((n, path.join(">"))).or_default();
+            e[0] += v[0];
+            e[1] += v[1];
+        }
+        out
+    }
+
+    fn flush(&mut self, world: &World, n: usize) {
+        let st = &mut self.networks[n];
+        let routes = &world.networks[n].candidates[st.epoch].routes;
+        for period in 0..2 {
+            let k = std::mem::take(&mut st.pending[period]);
+            if k == 0 {
+                continue;
+            }
+            for (&r, &p) in routes.iter().zip(&st.route_probs) {
+                if p > 0.0 {
+                    self.expected.entry((n as u16, r)).or_default()[period] += k as f64 * p;
+                }
+            }
         }
     }
 
@@ -97,7 +152,7 @@ impl Plans {
             Some((from, _, alias)) if day >= *from => Concealment::ALL[alias.sample(rng)?],
             _ => Concealment::ALL[st.concealment_alias.sample(rng)?],
         };
-        let route = net.routes[st.route_alias.sample(rng)?];
+        let route = net.candidates[st.epoch].routes[st.route_alias.sample(rng)?];
         if day < st.paused_until_day {
             return None;
         }
@@ -120,8 +175,8 @@ impl Plans {
     }
 
     /// Apply the news due by `tick`: route round nodes where too many shipments were
-    /// lost, and lean away from concealment methods that got caught. Returns what
-    /// changed, for the timeline.
+    /// lost, and lean away from concealment methods that got caught. Then take up the
+    /// routes of services starting next tick. Returns what changed, for the timeline.
     pub fn learn(&mut self, world: &World, tick: u32) -> Vec<String> {
         let mut changes = Vec::new();
         let (due, later): (Vec<_>, Vec<_>) = self.news.drain(..).partition(|n| n.0 <= tick);
@@ -140,28 +195,66 @@ impl Plans {
             }
             if st.losses[node as usize] >= net.adaptation.avoid_after && !st.avoided[node as usize]
             {
+                self.flush(world, n);
+                let st = &mut self.networks[n];
                 st.avoided[node as usize] = true;
-                let passes =
-                    |r: u32| (0..world.routes.stops(r)).any(|k| world.routes.stop(r, k) == node);
-                let weights: Vec<f64> = net
-                    .routes
-                    .iter()
-                    .zip(&st.route_weights)
-                    .map(|(&r, &w)| if passes(r) { 0.0 } else { w })
-                    .collect();
-                // A network that has no other way keeps using the node.
-                if weights.iter().sum::<f64>() > 0.0 {
-                    st.route_alias = Alias::new(&weights);
-                    st.route_weights = weights;
+                if st.reroute(world, net) {
                     changes.push(format!(
                         "\"{}\" routes round {} after {} seizures there",
                         net.name, world.nodes[node as usize].code, st.losses[node as usize]
                     ));
+                } else {
+                    // A network that has no other way keeps using the node.
+                    st.avoided[node as usize] = false;
+                }
+            }
+        }
+        let next = world.epoch((tick + 1) / world.ticks_per_day());
+        for (n, net) in world.networks.iter().enumerate() {
+            if self.networks[n].epoch != next {
+                self.flush(world, n);
+                let st = &mut self.networks[n];
+                st.epoch = next;
+                if !st.reroute(world, net) {
+                    // Every new route passes a node it avoids: it goes back to them.
+                    st.avoided.iter_mut().for_each(|a| *a = false);
+                    st.reroute(world, net);
                 }
             }
         }
         changes
     }
+}
+
+impl NetworkState {
+    /// Weight its current epoch's routes, leaving out those through avoided nodes.
+    /// Returns false (and changes nothing) if that leaves no route.
+    fn reroute(&mut self, world: &World, net: &crate::world::Network) -> bool {
+        let c = &net.candidates[self.epoch];
+        let passes_avoided = |r: u32| {
+            (0..world.routes.stops(r)).any(|k| self.avoided[world.routes.stop(r, k) as usize])
+        };
+        let weights: Vec<f64> = c
+            .routes
+            .iter()
+            .zip(&c.weights)
+            .map(|(&r, &w)| if passes_avoided(r) { 0.0 } else { w })
+            .collect();
+        if weights.iter().sum::<f64>() <= 0.0 {
+            return false;
+        }
+        self.route_alias = Alias::new(&weights);
+        self.route_probs = normalised(&weights);
+        true
+    }
+}
+
+fn normalised(weights: &[f64]) -> Vec<f64> {
+    let total: f64 = weights.iter().sum();
+    weights
+        .iter()
+        .map(|w| if total > 0.0 { w / total } else { 0.0 })
+        .collect()
 }
 
 /// Split consignments carry this share of a normal consignment.

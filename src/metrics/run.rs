@@ -60,6 +60,8 @@ pub struct RunMetrics {
     pub violations_released_without_legal_basis: u64,
     /// Alerts the platform delivered to offices (one per receiving office).
     pub alerts_sent: u64,
+    /// Of those, flags on shipments an office could not inspect, sent down their route.
+    pub alerts_from_flags: u64,
     /// Inspections made because an alert named the shipment or its traders.
     pub alerts_acted_on: u64,
     /// Seizures of shipments selected because of an alert.
@@ -99,7 +101,7 @@ pub struct Volume {
 }
 
 /// Names of the scalar metrics, the columns of tidy replication tables.
-pub const SCALARS: [&str; 21] = [
+pub const SCALARS: [&str; 22] = [
     "detection_rate",
     "hit_rate",
     "inspection_rate",
@@ -118,6 +120,7 @@ pub const SCALARS: [&str; 21] = [
     "inspections",
     "violations_found",
     "alerts_sent",
+    "alerts_from_flags",
     "alerts_acted_on",
     "seizures_from_alerts",
     "displacement",
@@ -128,23 +131,48 @@ fn displacement(t: &Tally) -> Option<Displacement> {
         return None;
     }
     let volumes = |m: &std::collections::BTreeMap<String, [u64; 2]>| -> Vec<Volume> {
-        m.iter().map(|(k, v)| Volume { name: k.clone(), before: v[0], during: v[1] }).collect()
+        m.iter()
+            .map(|(k, v)| Volume {
+                name: k.clone(),
+                before: v[0],
+                during: v[1],
+            })
+            .collect()
     };
-    let (before, during): (u64, u64) = t.illicit_routes.values().fold((0, 0), |a, v| (a.0 + v[0], a.1 + v[1]));
-    let shift = (before > 0 && during > 0).then(|| {
-        0.5 * t
-            .illicit_routes
-            .values()
-            .map(|v| (v[1] as f64 / during as f64 - v[0] as f64 / before as f64).abs())
-            .sum::<f64>()
-    });
     Some(Displacement {
-        displacement: shift,
+        displacement: route_shift(&t.expected_routes),
         footprint_before: t.illicit_nodes[0].len(),
         footprint_during: t.illicit_nodes[1].len(),
         by_route: volumes(&t.illicit_routes),
         by_hub: volumes(&t.illicit_hubs),
     })
+}
+
+/// Per network, half the sum over its routes of |share during − share before| of its
+/// expected volume; overall, the networks' figures weighted by their volume. A network
+/// that only pauses has not moved; one that ships only before or only during is left
+/// out, as it has nothing to compare.
+fn route_shift(expected: &BTreeMap<(u16, String), [f64; 2]>) -> Option<f64> {
+    let mut by_network: BTreeMap<u16, Vec<[f64; 2]>> = BTreeMap::new();
+    for ((n, _), &v) in expected {
+        by_network.entry(*n).or_default().push(v);
+    }
+    let (mut sum, mut weight) = (0.0, 0.0);
+    for routes in by_network.values() {
+        let before: f64 = routes.iter().map(|v| v[0]).sum();
+        let during: f64 = routes.iter().map(|v| v[1]).sum();
+        if before <= 0.0 || during <= 0.0 {
+            continue;
+        }
+        let tvd = 0.5
+            * routes
+                .iter()
+                .map(|v| (v[1] / during - v[0] / before).abs())
+                .sum::<f64>();
+        sum += tvd * (before + during);
+        weight += before + during;
+    }
+    (weight > 0.0).then(|| sum / weight)
 }
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
@@ -203,11 +231,19 @@ impl RunMetrics {
             detentions_for_licence_check: t.detentions,
             violations_released_without_legal_basis: t.violations_released,
             alerts_sent: t.alerts_sent,
+            alerts_from_flags: t.alerts_from_flags,
             alerts_acted_on: t.alerts_acted_on,
             seizures_from_alerts: t.seizures_from_alerts,
             value_per_seizure: (seized > 0).then(|| t.value_seized / seized as f64),
             displacement: displacement(t),
-            timeline: t.timeline.iter().map(|(day, event)| TimelineEntry { day: *day, event: event.clone() }).collect(),
+            timeline: t
+                .timeline
+                .iter()
+                .map(|(day, event)| TimelineEntry {
+                    day: *day,
+                    event: event.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -235,9 +271,13 @@ impl RunMetrics {
             self.inspections as f64,
             self.violations_found as f64,
             self.alerts_sent as f64,
+            self.alerts_from_flags as f64,
             self.alerts_acted_on as f64,
             self.seizures_from_alerts as f64,
-            self.displacement.as_ref().and_then(|d| d.displacement).unwrap_or(nan),
+            self.displacement
+                .as_ref()
+                .and_then(|d| d.displacement)
+                .unwrap_or(nan),
         ];
         SCALARS.iter().copied().zip(values).collect()
     }

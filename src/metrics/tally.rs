@@ -90,12 +90,16 @@ pub struct Tally {
     pub seizures: Vec<Seizure>,
     pub value_seized: f64,
     pub alerts_sent: u64,
+    pub alerts_from_flags: u64,
     pub alerts_acted_on: u64,
     pub seizures_from_alerts: u64,
     /// Illicit shipments per route (node codes) and per transit hub: [before, during]
     /// the operation's window.
     pub illicit_routes: std::collections::BTreeMap<String, [u64; 2]>,
     pub illicit_hubs: std::collections::BTreeMap<String, [u64; 2]>,
+    /// Expected illicit shipments per (network, route): [before, during] (see
+    /// `adversary::Plans::expected_routes`).
+    pub expected_routes: std::collections::BTreeMap<(u16, String), [f64; 2]>,
     /// Distinct nodes illicit shipments used: [before, during].
     pub illicit_nodes: [std::collections::BTreeSet<u16>; 2],
     /// (day, what happened): injects, and networks' reactions.

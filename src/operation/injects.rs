@@ -1,5 +1,6 @@
 //! Injects: scripted events applied at the start of their day, and the conditions they
-//! leave behind (closed nodes, failed scanners, changed capacity).
+//! leave behind (closed nodes, failed scanners, changed capacity). A new carrier service
+//! is part of the world's route epochs (see `World::epoch`); here it is only recorded.
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -55,7 +56,7 @@ pub fn injects(
 ) {
     let w = &*w.0;
     let tpd = w.ticks_per_day();
-    let (Some(plan), false) = (&w.operation, mode.baseline) else {
+    let Some(plan) = &w.operation else {
         return;
     };
     if clock.tick % tpd != 0 {
@@ -63,7 +64,13 @@ pub fn injects(
     }
     let day = clock.tick / tpd;
     let tally = &mut counts.0;
-    for (_, text, effect) in plan.injects.iter().filter(|i| i.0 == day) {
+    // The baseline lives through the same closures, failures and new services; only
+    // what the operation itself does is left out of it.
+    for (_, text, effect, _) in plan
+        .injects
+        .iter()
+        .filter(|i| i.0 == day && (i.3 || !mode.baseline))
+    {
         tally.timeline.push((day, text.clone()));
         let until = |days: u32| clock.tick + days * tpd;
         match effect {
@@ -90,23 +97,26 @@ pub fn injects(
                     traders.extend(range.take(known));
                 }
                 let expires = plan.end.max(day + 1) * tpd;
-                for (o, office) in w.offices.iter().enumerate() {
-                    if !plan.participant[office.country as usize] {
-                        continue;
-                    }
-                    if let Some(due) = delivery_tick(w, plan, clock.tick, office.country as usize) {
-                        let m = Message {
-                            office: o as u16,
-                            shipment: None,
-                            traders: traders.clone(),
-                            expires,
-                        };
-                        if alerts.send(due, m) {
-                            tally.alerts_sent += 1;
-                        }
-                    }
+                // Participants read the platform around the clock: one broadcast.
+                let m = Message {
+                    office: None,
+                    shipment: None,
+                    traders,
+                    expires,
+                };
+                let n = alerts.recipients(&m) as u64;
+                let due = plan
+                    .participant
+                    .iter()
+                    .position(|p| *p)
+                    .and_then(|c| delivery_tick(w, plan, clock.tick, c));
+                if let Some(due) = due
+                    && alerts.send(due, m)
+                {
+                    tally.alerts_sent += n;
                 }
             }
+            Effect::NewService => {}
             Effect::Publicity => {
                 for (n, net) in w.networks.iter().enumerate() {
                     if streams

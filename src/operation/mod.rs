@@ -29,6 +29,9 @@ pub enum Effect {
         days: u32,
     },
     Publicity,
+    /// The world's routes change that day (see [`crate::world::World::epoch`]); the
+    /// inject only marks it on the timeline.
+    NewService,
 }
 
 /// An operation resolved against the world.
@@ -48,8 +51,8 @@ pub struct Plan {
     pub surge: f64,
     pub strategy: Option<usize>,
     pub platform: crate::scenario::Platform,
-    /// (day, description, effect), in day order.
-    pub injects: Vec<(u32, String, Effect)>,
+    /// (day, description, effect, whether it happens in the baseline too), in day order.
+    pub injects: Vec<(u32, String, Effect, bool)>,
 }
 
 impl Plan {
@@ -73,7 +76,7 @@ impl Plan {
         let end = phases.iter().map(|p| p.2).max().unwrap_or(0);
         let node_of = |code: &str| nodes.iter().position(|n| n.code == code).unwrap_or(0);
         let office_at = |node: usize| offices.iter().position(|o| o.node as usize == node);
-        let mut injects: Vec<(u32, String, Effect)> = op
+        let mut injects: Vec<(u32, String, Effect, bool)> = op
             .injects
             .iter()
             .map(|inj| {
@@ -105,8 +108,9 @@ impl Plan {
                         (format!("capacity at {place} ×{factor} for {days} days"), Effect::CapacityChange { offices, factor: *factor, days: *days })
                     }
                     Event::Publicity => ("the operation is publicised".to_string(), Effect::Publicity),
+                    Event::NewService { service } => (format!("new carrier service \"{service}\" starts"), Effect::NewService),
                 };
-                (inj.day, text, effect)
+                (inj.day, text, effect, inj.event.is_world_event())
             })
             .collect();
         injects.sort_by_key(|i| i.0);
@@ -145,6 +149,11 @@ impl Plan {
     pub fn uses_profile(&self, day: u32) -> bool {
         self.interdiction
             .is_some_and(|(s, _)| s <= day && day < self.end)
+    }
+
+    /// First day of enforcement: the interdiction phase, or the operation's start.
+    pub fn enforcement_start(&self) -> u32 {
+        self.interdiction.map_or(self.start, |(s, _)| s)
     }
 
     pub fn surging(&self, day: u32) -> bool {

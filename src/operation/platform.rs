@@ -1,7 +1,9 @@
 //! The 24/7 communication platform: alerts from the office that seized or detained a
 //! shipment to the offices further along its route and/or to every participant. An
 //! alert names the shipment, its exporter and its consignee; a receiving office puts
-//! matching declarations ahead of its strategy's choices, within capacity.
+//! matching declarations ahead of its strategy's choices, within capacity. An alert to
+//! every participant is stored once, not once per office, so a broadcast costs the same
+//! whether 10 or 114 administrations take part.
 
 use std::collections::HashMap;
 
@@ -13,10 +15,11 @@ use crate::sim::components::Clock;
 use crate::targeting::Facts;
 use crate::world::World;
 
-/// One alert on its way to one office.
+/// One alert on its way to one office, or to every participant's office.
 #[derive(Debug, Clone)]
 pub struct Message {
-    pub office: u16,
+    /// `None`: every participant's office.
+    pub office: Option<u16>,
     pub shipment: Option<u64>,
     pub traders: Vec<u32>,
     /// Tick after which it no longer raises priority.
@@ -28,17 +31,36 @@ pub struct Message {
 #[derive(Resource)]
 pub struct Alerts {
     pending: Vec<Vec<Message>>,
+    /// Per office (the last entry: every participant), what its active alerts name and
+    /// the tick each expires.
     traders: Vec<HashMap<u32, u32>>,
     shipments: Vec<HashMap<u64, u32>>,
+    participant: Vec<bool>,
 }
 
 impl Alerts {
-    pub fn new(offices: usize, ticks: u32) -> Alerts {
+    /// `participant[o]`: whether office `o` belongs to a participating administration.
+    pub fn new(participant: Vec<bool>, ticks: u32) -> Alerts {
+        let slots = participant.len() + 1;
         Alerts {
             pending: vec![Vec::new(); ticks as usize],
-            traders: vec![HashMap::new(); offices],
-            shipments: vec![HashMap::new(); offices],
+            traders: vec![HashMap::new(); slots],
+            shipments: vec![HashMap::new(); slots],
+            participant,
         }
+    }
+
+    /// The offices a message reaches.
+    pub fn recipients(&self, m: &Message) -> usize {
+        match m.office {
+            Some(_) => 1,
+            None => self.participant.iter().filter(|p| **p).count(),
+        }
+    }
+
+    fn slots(&self, office: usize) -> impl Iterator<Item = usize> {
+        let all = self.participant.len();
+        std::iter::once(office).chain(self.participant[office].then_some(all))
     }
 
     /// Queue a message for delivery at `tick` (dropped if past the run's end).
@@ -53,15 +75,18 @@ impl Alerts {
     }
 
     pub fn has_any(&self, office: usize) -> bool {
-        !self.traders[office].is_empty() || !self.shipments[office].is_empty()
+        self.slots(office)
+            .any(|k| !self.traders[k].is_empty() || !self.shipments[k].is_empty())
     }
 
     /// Whether an active alert at `office` names this declaration's shipment or traders.
     pub fn matches(&self, office: usize, tick: u32, f: &Facts) -> bool {
         let live = |e: Option<&u32>| e.is_some_and(|&until| until > tick);
-        live(self.shipments[office].get(&f.serial))
-            || live(self.traders[office].get(&f.exporter))
-            || live(self.traders[office].get(&f.consignee))
+        self.slots(office).any(|k| {
+            live(self.shipments[k].get(&f.serial))
+                || live(self.traders[k].get(&f.exporter))
+                || live(self.traders[k].get(&f.consignee))
+        })
     }
 }
 
@@ -90,12 +115,13 @@ pub fn receive(clock: Res<Clock>, mut alerts: ResMut<Alerts>) {
         pending,
         traders,
         shipments,
+        participant,
     } = &mut *alerts;
     let Some(due) = pending.get_mut(clock.tick as usize) else {
         return;
     };
     for m in due.drain(..) {
-        let o = m.office as usize;
+        let o = m.office.map_or(participant.len(), |o| o as usize);
         if let Some(s) = m.shipment {
             shipments[o].insert(s, m.expires);
         }

@@ -704,6 +704,11 @@ pub struct Platform {
     /// Days an alert keeps raising the priority of matching declarations.
     #[serde(default = "default_alert_days")]
     pub alert_days: u32,
+    /// A participant that flags a declaration with the operation's profile (a watched
+    /// entity, or a watched HS code without licence or via a country of concern) but has
+    /// no capacity left to inspect it alerts the offices further along its route.
+    #[serde(default = "default_true")]
+    pub flag_uninspected: bool,
 }
 
 impl Default for Platform {
@@ -714,6 +719,7 @@ impl Default for Platform {
             latency_hours: default_latency(),
             non_participants: Availability::Never,
             alert_days: default_alert_days(),
+            flag_uninspected: true,
         }
     }
 }
@@ -753,6 +759,20 @@ pub enum Event {
     },
     /// The operation is publicised: networks learn of it; some pause.
     Publicity,
+    /// A carrier service of the `services` list starts running on this day (until then
+    /// it is held back): trade and networks take its routes where they are faster.
+    NewService { service: String },
+}
+
+impl Event {
+    /// Events that happen to the world whether or not the operation runs (they apply
+    /// in the business-as-usual baseline too); the others are the operation's doing.
+    pub fn is_world_event(&self) -> bool {
+        matches!(
+            self,
+            Event::NodeClosure { .. } | Event::EquipmentFailure { .. } | Event::NewService { .. }
+        )
+    }
 }
 
 /// A change of concealment during the run.

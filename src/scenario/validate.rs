@@ -1010,6 +1010,8 @@ impl Checker<'_> {
         );
         let nodes: Vec<&str> = s.nodes.iter().map(|n| n.code.as_str()).collect();
         let networks: Vec<&str> = s.illicit.iter().map(|n| n.name.as_str()).collect();
+        let services: Vec<&str> = s.services.iter().map(|x| x.name.as_str()).collect();
+        let mut opened: Vec<&str> = Vec::new();
         for (i, inj) in op.injects.iter().enumerate() {
             let f = |x: &str| format!("operation.injects[{i}].{x}");
             if inj.day >= s.days {
@@ -1073,6 +1075,24 @@ impl Checker<'_> {
                     );
                 }
                 Event::Publicity => {}
+                Event::NewService { service } => {
+                    self.name_ref(
+                        "operation",
+                        f("event.service"),
+                        "service",
+                        service,
+                        &services,
+                    );
+                    if opened.contains(&service.as_str()) {
+                        self.push(
+                            at_value("operation", service),
+                            f("event.service"),
+                            format!("service \"{service}\" already starts at an earlier inject"),
+                            None,
+                        );
+                    }
+                    opened.push(service);
+                }
             }
         }
     }

@@ -11,7 +11,7 @@ use crate::metrics::Seizure;
 use crate::operation::injects::Conditions;
 use crate::operation::platform::{Alerts, Message, delivery_tick};
 use crate::scenario::{Category, Concealment, Method, Mode};
-use crate::targeting::indicators::describe;
+use crate::targeting::indicators::{describe, worth_flagging};
 use crate::targeting::{Facts, Strategy};
 use crate::world::World as Sim;
 
@@ -133,6 +133,7 @@ pub fn assess(
             strategy: own,
             operation_strategy,
             using_operation,
+            full,
             rng,
             selected,
             alerted,
@@ -157,6 +158,7 @@ pub fn assess(
         let rest = max - selected.len();
         let chooser = strategy(own, operation_strategy, *using_operation);
         view.select(chooser, w, &facts, alerted, rest, rng, selected, local);
+        *full = selected.len() >= max;
         *kept = facts;
     }
 }
@@ -303,9 +305,21 @@ pub fn act(
                 tally.fates(class(w, cargo)).reached_office += 1;
             }
             let outcome = desk.outcomes.get(i).copied().unwrap_or(Outcome::Pass);
+            if outcome == Outcome::Pass
+                && desk.full
+                && let Some(plan) = in_operation(w, &mode, o, day)
+                && plan.platform.flag_uninspected
+                && let (_, Some(watch)) = used(desk)
+                && worth_flagging(watch.indicators(w, &desk.facts[i]))
+            {
+                let sent = send_alerts(w, plan, &mut alerts, o, tick, None, &voyage);
+                tally.alerts_sent += sent;
+                tally.alerts_from_flags += sent;
+            }
             if matches!(outcome, Outcome::Seize | Outcome::Unseizable { .. }) {
                 if let Some(plan) = in_operation(w, &mode, o, day) {
-                    tally.alerts_sent += send_alerts(w, plan, &mut alerts, o, tick, decl, &voyage);
+                    tally.alerts_sent +=
+                        send_alerts(w, plan, &mut alerts, o, tick, Some(decl), &voyage);
                 }
                 let node = w.offices[o].node;
                 let learn_at = tick
@@ -378,47 +392,59 @@ pub fn act(
     }
 }
 
-/// Alerts from office `o` about a seized or detained shipment, by the platform's policy:
-/// to the offices further along its route and/or to every participant. Returns how
-/// many were sent.
+/// Alerts from office `o` about a seized or detained shipment (`about` its declaration,
+/// whose traders the alert names), by the platform's policy: to the offices further
+/// along its route and/or to every participant. A flag on a shipment that could not be
+/// inspected (`about` is `None`) concerns that shipment only, so it goes down its route
+/// and nowhere else. Returns how many were sent.
 fn send_alerts(
     w: &Sim,
     plan: &crate::operation::Plan,
     alerts: &mut Alerts,
     o: usize,
     tick: u32,
-    decl: &Declaration,
+    about: Option<&Declaration>,
     v: &Voyage,
 ) -> u64 {
+    // With a broadcast, participants further down the route hear of it there already.
+    let broadcast = plan.platform.all_participants && about.is_some();
     let mut to: Vec<usize> = Vec::new();
     if plan.platform.downstream {
         for k in v.stop as usize + 1..w.routes.stops(v.route) {
             if let Some(d) = w.nodes[w.routes.stop(v.route, k) as usize].office {
-                to.push(d as usize);
+                let d = d as usize;
+                if d != o && !(broadcast && plan.participant[w.offices[d].country as usize]) {
+                    to.push(d);
+                }
             }
         }
-    }
-    if plan.platform.all_participants {
-        to.extend(
-            (0..w.offices.len()).filter(|&d| plan.participant[w.offices[d].country as usize]),
-        );
     }
     to.sort_unstable();
     to.dedup();
     let expires = tick + plan.platform.alert_days * w.ticks_per_day();
-    let mut sent = 0;
-    for d in to.into_iter().filter(|&d| d != o) {
-        let Some(due) = delivery_tick(w, plan, tick, w.offices[d].country as usize) else {
-            continue;
-        };
+    let traders = about.map_or_else(Vec::new, |d| vec![d.exporter, d.consignee]);
+    let mut send = |office: Option<u16>, due: u32| {
         let m = Message {
-            office: d as u16,
+            office,
             shipment: Some(v.serial),
-            traders: vec![decl.exporter, decl.consignee],
+            traders: traders.clone(),
             expires,
         };
-        if alerts.send(due, m) {
-            sent += 1;
+        let n = alerts.recipients(&m) as u64;
+        if alerts.send(due, m) { n } else { 0 }
+    };
+    let mut sent = 0;
+    if broadcast {
+        // Participants read the platform around the clock: one delivery time for all.
+        // The sender (a participant) does not count as a recipient.
+        let sender = w.offices[o].country as usize;
+        if let Some(due) = delivery_tick(w, plan, tick, sender) {
+            sent += send(None, due).saturating_sub(1);
+        }
+    }
+    for d in to {
+        if let Some(due) = delivery_tick(w, plan, tick, w.offices[d].country as usize) {
+            sent += send(Some(d as u16), due);
         }
     }
     sent

@@ -59,7 +59,7 @@ pub fn generate(world: &mut World) {
     let tick = world.resource::<Clock>().tick;
     let n = world.resource::<Volume>().0[tick as usize];
     let mut streams = world.remove_resource::<Streams>().expect("streams");
-    let plans = world.remove_resource::<PlansRes>().expect("plans");
+    let mut plans = world.remove_resource::<PlansRes>().expect("plans");
     let illicit_share = Plans::illicit_share(&w);
     let n_illicit = if illicit_share > 0.0 {
         Binomial::new(n, illicit_share.min(1.0))
@@ -100,15 +100,19 @@ pub fn generate(world: &mut World) {
             };
             let exporter = pick_trader(net.exporters.clone(), rng);
             let consignee = pick_trader(net.consignees.clone(), rng);
-            count_illicit_route(&w, c.route, tick / w.ticks_per_day(), &mut tally.0);
+            if let Some(period) = displacement_period(&w, tick / w.ticks_per_day()) {
+                plans.0.count(c.network, period);
+                count_illicit_route(&w, c.route, period, &mut tally.0);
+            }
             (cargo, c.route, exporter, consignee, rng)
         } else {
             let rng = &mut streams.flows;
-            let Some(p) = w.trade.pair_alias.sample(rng) else {
+            let trade = w.trade_on(tick / w.ticks_per_day());
+            let Some(p) = trade.pair_alias.sample(rng) else {
                 continue;
             };
-            let (o, d, route) = w.trade.pairs[p];
-            let c = w.trade.commodity_alias.sample(rng).unwrap_or(0);
+            let (o, d, route) = trade.pairs[p];
+            let c = trade.commodity_alias.sample(rng).unwrap_or(0);
             let com = &w.commodities[c];
             let kg = com.kg * lognormal(rng, 0.5);
             let value = kg * com.value_per_kg * lognormal(rng, 0.3);
@@ -154,17 +158,21 @@ pub fn generate(world: &mut World) {
     world.insert_resource(streams);
 }
 
-/// Illicit volume by route and by hub, before and during the operation's window (the
-/// same days in a baseline run), for displacement.
-fn count_illicit_route(w: &Sim, route: u32, day: u32, t: &mut crate::metrics::Tally) {
-    let Some(plan) = &w.operation else {
-        return;
-    };
-    let period = match day {
-        d if d < plan.start => 0,
-        d if d < plan.end => 1,
-        _ => return,
-    };
+/// Which half of the displacement comparison a day belongs to: 0 before the operation's
+/// enforcement (its interdiction phase), 1 from then to its end, `None` outside (the
+/// same days in a baseline run). Target building is not enforcement: nothing is seized
+/// because of it, so traffickers have nothing to react to yet.
+fn displacement_period(w: &Sim, day: u32) -> Option<usize> {
+    let plan = w.operation.as_ref()?;
+    match day {
+        d if d < plan.enforcement_start() => Some(0),
+        d if d < plan.end => Some(1),
+        _ => None,
+    }
+}
+
+/// Illicit shipments by route and by hub, per displacement period.
+fn count_illicit_route(w: &Sim, route: u32, period: usize, t: &mut crate::metrics::Tally) {
     let stops = w.routes.stops(route);
     let codes: Vec<&str> = (0..stops)
         .map(|k| w.nodes[w.routes.stop(route, k) as usize].code.as_str())

@@ -85,8 +85,17 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
         w.offices.len(),
         w.nodes.len(),
     ));
+    let participant = w
+        .offices
+        .iter()
+        .map(|o| {
+            w.operation
+                .as_ref()
+                .is_some_and(|p| p.participant[o.country as usize])
+        })
+        .collect();
     ecs.insert_resource(crate::operation::platform::Alerts::new(
-        w.offices.len(),
+        participant,
         w.ticks(),
     ));
     ecs.insert_resource(Calendar {
@@ -136,6 +145,7 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
                 strategy_name: def.name.clone(),
                 operation_strategy,
                 using_operation: false,
+                full: false,
                 alerted: Vec::new(),
                 local: Vec::new(),
                 view: Default::default(),
@@ -160,10 +170,13 @@ pub fn run(w: &Arc<Sim>, opts: &RunOptions) -> RunOutput {
         ecs.resource_mut::<Clock>().tick = tick;
         schedule.run(&mut ecs);
     }
-    let tally = ecs
+    let mut tally = ecs
         .remove_resource::<Counts>()
         .map(|c| c.0)
         .unwrap_or_default();
+    if let Some(mut plans) = ecs.remove_resource::<generate::PlansRes>() {
+        tally.expected_routes = plans.0.expected_routes(w);
+    }
     let metrics = RunMetrics::from_tally(&tally);
     RunOutput {
         seed: opts.seed,

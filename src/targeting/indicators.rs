@@ -110,6 +110,16 @@ impl Watch {
     }
 }
 
+/// Whether a profile hit is strong enough to flag the declaration to the offices further
+/// along its route when it cannot be inspected here: a watched entity, or a watched HS
+/// code that comes without a licence or through a country of concern.
+pub fn worth_flagging(bits: u16) -> bool {
+    let has = |i: Indicator| bits & i.bit() != 0;
+    has(Indicator::WatchedEntity)
+        || (has(Indicator::HsWatch)
+            && (has(Indicator::MissingLicence) || has(Indicator::CountryOfConcern)))
+}
+
 /// Names of the indicators set in `bits`, joined by `+`.
 pub fn describe(bits: u16) -> String {
     let names: Vec<String> = Indicator::ALL

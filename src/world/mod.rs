@@ -6,6 +6,7 @@ pub mod geo;
 pub mod maritime;
 pub mod network;
 pub mod reference;
+pub mod routing;
 pub mod trade;
 
 use rand::SeedableRng;
@@ -15,7 +16,7 @@ use crate::scenario::{
     Category, Concealment, Equipment, InspectionModel, Mode, NodeKind, Role, Scenario, StrategyDef,
     validate::parse_date,
 };
-use network::{Graph, RouteTable, service_edges};
+use network::{RouteTable, service_edges};
 use reference::Reference;
 pub use trade::{Alias, TradeTables};
 
@@ -117,9 +118,8 @@ pub struct Network {
     pub seeks: Vec<usize>,
     pub concealment: Vec<(Concealment, f64)>,
     pub cover_hs: Vec<HsId>,
-    /// Candidate routes (route table ids) and the node sequence each passes.
-    pub routes: Vec<u32>,
-    pub route_weights: Vec<f64>,
+    /// The routes it would take, per route epoch of the world.
+    pub candidates: Vec<routing::Candidates>,
     /// From this day on, weights over `Concealment::ALL`.
     pub shift: Option<(u32, Vec<f64>)>,
     pub adaptation: crate::scenario::Adaptation,
@@ -150,7 +150,11 @@ pub struct World {
     pub hs: Vec<HsCode>,
     pub traders: Vec<Trader>,
     pub trader_model: crate::scenario::TraderModel,
-    pub trade: TradeTables,
+    /// First day of each route epoch: the network changes when a new carrier service
+    /// starts. Epoch 0 starts on day 0.
+    pub epochs: Vec<u32>,
+    /// Licit trade per route epoch.
+    pub trade: Vec<TradeTables>,
     pub networks: Vec<Network>,
     pub strategies: Vec<StrategyDef>,
     pub inspection: InspectionModel,
@@ -241,20 +245,14 @@ impl World {
 
         let node_index = |code: &str| nodes.iter().position(|n| n.code == code).unwrap_or(0) as u16;
         let coords: Vec<(f64, f64)> = nodes.iter().map(|n| (n.lat, n.lon)).collect();
-        let graph = Graph::new(nodes.len(), service_edges(s, &node_index, &coords));
+        let edges = service_edges(s, &node_index, &coords);
+        let opens = routing::service_open_days(s);
+        let epochs = routing::epoch_days(&opens);
         let mut routes = RouteTable::default();
-        // best[o * n + d]: route id of the fastest route between two nodes.
-        let n = nodes.len();
-        let mut best = vec![u32::MAX; n * n];
-        for o in 0..n {
-            for (d, legs) in graph.routes_from(o as u16, &[]).into_iter().enumerate() {
-                if let Some(legs) = legs
-                    && nodes[o].country != nodes[d].country
-                {
-                    best[o * n + d] = routes.push(o as u16, &legs);
-                }
-            }
-        }
+        let bests: Vec<Vec<u32>> = epochs
+            .iter()
+            .map(|&day| routing::fastest_routes(&nodes, &edges, &opens, day, &mut routes))
+            .collect();
 
         let (commodities, hs) = trade::catalogue(s, refs);
         let mut rng = ChaCha8Rng::seed_from_u64(crate::sim::random::derive_seed(
@@ -262,7 +260,15 @@ impl World {
             crate::sim::random::Stream::WorldBuild,
         ));
         let mut traders = trade::licit_traders(s, countries.len(), &mut rng);
-        let (trade, unroutable_pairs) = trade::TradeTables::build(s, &countries, &nodes, &best)?;
+        let mut trade = Vec::with_capacity(epochs.len());
+        let mut unroutable_pairs = Vec::new();
+        for (e, best) in bests.iter().enumerate() {
+            let (tables, unroutable) = trade::TradeTables::build(s, &countries, &nodes, best)?;
+            if e == 0 {
+                unroutable_pairs = unroutable;
+            }
+            trade.push(tables);
+        }
 
         let mut networks = Vec::new();
         for net in &s.illicit {
@@ -273,49 +279,13 @@ impl World {
                 .filter_map(|c| country_of(c))
                 .collect();
             let vias: Vec<u16> = net.via.iter().map(|c| node_index(c)).collect();
-            let mut cand = Vec::new();
-            let mut weights = Vec::new();
-            for (o, on) in nodes.iter().enumerate() {
-                if !origins.contains(&(on.country as usize)) {
-                    continue;
-                }
-                for (d, dn) in nodes.iter().enumerate() {
-                    if !dests.contains(&(dn.country as usize)) || on.country == dn.country {
-                        continue;
-                    }
-                    let w = on.trade_weight * dn.trade_weight;
-                    if vias.is_empty() {
-                        if best[o * n + d] != u32::MAX {
-                            cand.push(best[o * n + d]);
-                            weights.push(w);
-                        }
-                        continue;
-                    }
-                    for &v in &vias {
-                        let v = v as usize;
-                        let first = if v == o {
-                            Some(vec![])
-                        } else {
-                            lookup(&routes, &best, n, o, v)
-                        };
-                        let second = if v == d {
-                            Some(vec![])
-                        } else {
-                            lookup(&routes, &best, n, v, d)
-                        };
-                        if let (Some(mut a), Some(b)) = (first, second) {
-                            a.extend(b);
-                            if !a.is_empty() {
-                                cand.push(routes.push(o as u16, &a));
-                                weights.push(w);
-                            }
-                        }
-                    }
-                }
-            }
-            if cand.is_empty() {
+            let candidates: Vec<routing::Candidates> = bests
+                .iter()
+                .map(|best| routing::candidates(&nodes, best, &origins, &dests, &vias, &mut routes))
+                .collect();
+            if candidates[0].routes.is_empty() {
                 return Err(WorldError(format!(
-                    "illicit network \"{}\": no service connects its origins {:?} to its destinations {:?}{}",
+                    "illicit network \"{}\": no service running from day 0 connects its origins {:?} to its destinations {:?}{}",
                     net.name,
                     net.origins,
                     net.destinations,
@@ -357,8 +327,7 @@ impl World {
                     )
                 }),
                 cover_hs,
-                routes: cand,
-                route_weights: weights,
+                candidates,
                 adaptation: net.adaptation.clone(),
                 exporters,
                 consignees,
@@ -392,6 +361,7 @@ impl World {
             hs,
             traders,
             trader_model: s.traders.clone(),
+            epochs,
             trade,
             networks,
             strategies: s.strategies.clone(),
@@ -415,20 +385,19 @@ impl World {
         format!("{y:04}-{m:02}-{d:02}")
     }
 
+    /// The route epoch in force on `day`.
+    pub fn epoch(&self, day: u32) -> usize {
+        self.epochs.partition_point(|&d| d <= day).saturating_sub(1)
+    }
+
+    /// Where licit trade goes on `day`.
+    pub fn trade_on(&self, day: u32) -> &TradeTables {
+        &self.trade[self.epoch(day)]
+    }
+
     pub fn strategy_index(&self, name: &str) -> Option<usize> {
         self.strategies.iter().position(|d| d.name == name)
     }
-}
-
-fn lookup(
-    routes: &RouteTable,
-    best: &[u32],
-    n: usize,
-    o: usize,
-    d: usize,
-) -> Option<Vec<network::Leg>> {
-    let id = best[o * n + d];
-    (id != u32::MAX).then(|| routes.legs_of(id).to_vec())
 }
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
