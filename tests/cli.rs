@@ -64,7 +64,7 @@ fn run_writes_the_three_files_with_the_metric_names() {
         n("seized"),
         "one row per seizure"
     );
-    assert!(seizures.starts_with("day,date,country,office"));
+    assert!(seizures.starts_with("shipment,day,date,country,office"));
     let leftovers: Vec<_> = std::fs::read_dir(&out_dir)
         .unwrap()
         .filter_map(|e| e.ok())

@@ -42,6 +42,8 @@ pub struct OfficeTally {
 /// A seizure in CEN-like fields.
 #[derive(Debug, Clone, Serialize)]
 pub struct Seizure {
+    /// The shipment's reference (its serial number in the run).
+    pub shipment: u64,
     pub day: u32,
     pub date: String,
     pub country: String,

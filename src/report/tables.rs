@@ -154,6 +154,7 @@ pub fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>, c
 }
 
 pub const SEIZURE_FIELDS: &[&str] = &[
+    "shipment",
     "day",
     "date",
     "country",

@@ -476,6 +476,7 @@ fn seizure_record(
         .min(legs.len().saturating_sub(1))];
     let com = &w.commodities[cargo.commodity as usize];
     Seizure {
+        shipment: v.serial,
         day,
         date: w.date(day),
         country: w.countries[node.country as usize].iso3.clone(),

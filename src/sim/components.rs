@@ -147,6 +147,8 @@ pub struct Streams {
     pub inspection_seed: u64,
     pub waits_seed: u64,
     pub advance_info_seed: u64,
+    /// Seed of the per-tick shuffle of new shipments.
+    pub order_seed: u64,
     pub next_serial: u64,
 }
 

@@ -1,11 +1,12 @@
 //! Generate and declare: the first two stages of a shipment's life.
 
 use bevy_ecs::prelude::*;
-use rand::RngExt;
+use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution, StandardNormal};
 
 use super::components::*;
+use super::random::mix;
 use crate::adversary::{self, Choice, Plans, SPLIT_FRACTION};
 use crate::scenario::{Category, Concealment};
 use crate::world::{World as Sim, trade::country_traders};
@@ -61,20 +62,25 @@ pub fn generate(world: &mut World) {
     let mut streams = world.remove_resource::<Streams>().expect("streams");
     let mut plans = world.remove_resource::<PlansRes>().expect("plans");
     let illicit_share = Plans::illicit_share(&w);
+    // Drawn from the flows stream, and licit shipments first with serials that do not
+    // depend on the traffickers: whatever the networks do (pause, adapt to a strategy's
+    // seizures), the licit trade is the same shipments in every run of a seed.
     let n_illicit = if illicit_share > 0.0 {
         Binomial::new(n, illicit_share.min(1.0))
-            .map(|b| b.sample(&mut streams.adversary))
+            .map(|b| b.sample(&mut streams.flows))
             .unwrap_or(0)
     } else {
         0
     };
+    let n_licit = n - n_illicit;
+    let base = streams.next_serial;
+    streams.next_serial += n;
     let th = w.tick_hours;
     let mut bundles = Vec::with_capacity(n as usize);
     let mut tally = world.resource_mut::<Counts>();
     for k in 0..n {
-        let serial = streams.next_serial;
-        streams.next_serial += 1;
-        let (cargo, route, exporter, consignee, rng) = if k < n_illicit {
+        let serial = base + k;
+        let (cargo, route, exporter, consignee, rng) = if k >= n_licit {
             let rng = &mut streams.adversary;
             let Some(c) = plans.0.choose(&w, tick / w.ticks_per_day(), rng) else {
                 continue;
@@ -146,12 +152,6 @@ pub fn generate(world: &mut World) {
             },
         ));
     }
-    // Illicit shipments were drawn first; shuffle so that arrival order says nothing
-    // about what a shipment is.
-    for k in (1..bundles.len()).rev() {
-        let j = streams.adversary.random_range(0..=k);
-        bundles.swap(k, j);
-    }
     let fresh: Vec<Entity> = world.spawn_batch(bundles).collect();
     world.resource_mut::<Fresh>().0.extend(fresh);
     world.insert_resource(plans);
@@ -178,11 +178,10 @@ fn count_illicit_route(w: &Sim, route: u32, period: usize, t: &mut crate::metric
         .map(|k| w.nodes[w.routes.stop(route, k) as usize].code.as_str())
         .collect();
     t.illicit_routes.entry(codes.join(">")).or_default()[period] += 1;
-    for k in 0..stops {
-        let node = w.routes.stop(route, k);
-        t.illicit_nodes[period].insert(node);
+    for (k, code) in codes.iter().enumerate() {
+        t.illicit_nodes[period].insert(w.routes.stop(route, k));
         if k > 0 && k + 1 < stops {
-            t.illicit_hubs.entry(codes[k].to_string()).or_default()[period] += 1;
+            t.illicit_hubs.entry(code.to_string()).or_default()[period] += 1;
         }
     }
 }
@@ -206,7 +205,12 @@ pub fn declare(
     mut shipments: Query<(&Cargo, &Voyage, &mut Declaration)>,
 ) {
     let w = &*w.0;
-    let rng = &mut streams.declare;
+    let Streams {
+        declare: rng,
+        adversary,
+        order_seed,
+        ..
+    } = &mut *streams;
     let tm = &w.trader_model;
     for &e in &fresh.0 {
         let Ok((cargo, voyage, mut decl)) = shipments.get_mut(e) else {
@@ -220,7 +224,7 @@ pub fn declare(
                 concealment: Concealment::ALL[cargo.concealment as usize],
                 route: voyage.route,
             };
-            let d = adversary::declare(w, &choice, cargo.value as f64, cargo.kg as f64, rng);
+            let d = adversary::declare(w, &choice, cargo.value as f64, cargo.kg as f64, adversary);
             decl.hs = d.hs;
             decl.value = d.value as f32;
             decl.kg = d.kg as f32;
@@ -236,6 +240,14 @@ pub fn declare(
             decl.flags = if vague { Declaration::VAGUE } else { 0 }
                 | if licensed { Declaration::LICENCE } else { 0 };
         }
+    }
+    // Licit shipments were made first; shuffle so that arrival order says nothing about
+    // what a shipment is. A fresh generator per tick keeps the order of later ticks
+    // independent of how many illicit shipments this one had.
+    let mut order = ChaCha8Rng::seed_from_u64(mix(*order_seed ^ clock.tick as u64));
+    for k in (1..fresh.0.len()).rev() {
+        let j = order.random_range(0..=k);
+        fresh.0.swap(k, j);
     }
     calendar.buckets[clock.tick as usize].append(&mut fresh.0);
 }

@@ -112,6 +112,7 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
         inspection_seed: derive_seed(seed, Stream::Inspection),
         waits_seed: derive_seed(seed, Stream::Waits),
         advance_info_seed: derive_seed(seed, Stream::Declare) ^ 0x5EED,
+        order_seed: derive_seed(seed, Stream::Order),
         next_serial: 0,
     });
     let mut tally = Tally::new(w.offices.len(), w.days);

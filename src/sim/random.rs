@@ -15,6 +15,8 @@ pub enum Stream {
     Declare = 4,
     Inspection = 5,
     Waits = 6,
+    /// The order new shipments reach their first office in.
+    Order = 7,
     /// Strategy streams: one per office, offset by the office index.
     Strategy = 1 << 20,
 }
