@@ -162,15 +162,30 @@ fn execute(cmd: Command) -> Result<(), Error> {
             print!("{}", summary(&w, &info, &result.tally, &result.metrics));
             // With an operation, the same seed without it: what the operation added.
             let effect = w.operation.as_ref().map(|plan| {
-                let base = run(&w, &RunOptions { seed, strategy, baseline: true });
+                let base = run(
+                    &w,
+                    &RunOptions {
+                        seed,
+                        strategy,
+                        baseline: true,
+                    },
+                );
                 tables::OperationEffect::new(&plan.name, &result.metrics, &base.metrics)
             });
             if let Some(e) = &effect {
                 print!("{}", stce::report::summary::operation_effect(e));
             }
             if let Some(dir) = out {
-                tables::write_run(&dir, &w, &info, &result.tally, &result.metrics, strategy, effect.as_ref())
-                    .map_err(|e| e.to_string())?;
+                tables::write_run(
+                    &dir,
+                    &w,
+                    &info,
+                    &result.tally,
+                    &result.metrics,
+                    strategy,
+                    effect.as_ref(),
+                )
+                .map_err(|e| e.to_string())?;
                 println!(
                     "\nwrote {}/metrics.json, offices.csv, seizures.csv, seizures.json",
                     dir.display()

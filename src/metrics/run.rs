@@ -128,9 +128,18 @@ fn displacement(t: &Tally) -> Option<Displacement> {
         return None;
     }
     let volumes = |m: &std::collections::BTreeMap<String, [u64; 2]>| -> Vec<Volume> {
-        m.iter().map(|(k, v)| Volume { name: k.clone(), before: v[0], during: v[1] }).collect()
+        m.iter()
+            .map(|(k, v)| Volume {
+                name: k.clone(),
+                before: v[0],
+                during: v[1],
+            })
+            .collect()
     };
-    let (before, during): (u64, u64) = t.illicit_routes.values().fold((0, 0), |a, v| (a.0 + v[0], a.1 + v[1]));
+    let (before, during): (u64, u64) = t
+        .illicit_routes
+        .values()
+        .fold((0, 0), |a, v| (a.0 + v[0], a.1 + v[1]));
     let shift = (before > 0 && during > 0).then(|| {
         0.5 * t
             .illicit_routes
@@ -207,7 +216,14 @@ impl RunMetrics {
             seizures_from_alerts: t.seizures_from_alerts,
             value_per_seizure: (seized > 0).then(|| t.value_seized / seized as f64),
             displacement: displacement(t),
-            timeline: t.timeline.iter().map(|(day, event)| TimelineEntry { day: *day, event: event.clone() }).collect(),
+            timeline: t
+                .timeline
+                .iter()
+                .map(|(day, event)| TimelineEntry {
+                    day: *day,
+                    event: event.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -237,7 +253,10 @@ impl RunMetrics {
             self.alerts_sent as f64,
             self.alerts_acted_on as f64,
             self.seizures_from_alerts as f64,
-            self.displacement.as_ref().and_then(|d| d.displacement).unwrap_or(nan),
+            self.displacement
+                .as_ref()
+                .and_then(|d| d.displacement)
+                .unwrap_or(nan),
         ];
         SCALARS.iter().copied().zip(values).collect()
     }

@@ -43,6 +43,7 @@ impl Conditions {
 }
 
 /// Stage 0: the day's scripted events.
+#[allow(clippy::too_many_arguments)]
 pub fn injects(
     w: Res<WorldRes>,
     clock: Res<Clock>,
@@ -58,7 +59,7 @@ pub fn injects(
     let (Some(plan), false) = (&w.operation, mode.baseline) else {
         return;
     };
-    if clock.tick % tpd != 0 {
+    if !clock.tick.is_multiple_of(tpd) {
         return;
     }
     let day = clock.tick / tpd;

@@ -122,9 +122,23 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
         );
     }
     if let Some(plan) = &w.operation {
-        let _ = writeln!(s, "\nOperation \"{}\": days {}–{}; {} of {} administrations take part", plan.name, plan.start, plan.end, plan.participant.iter().filter(|p| **p).count(), plan.participant.len());
+        let _ = writeln!(
+            s,
+            "\nOperation \"{}\": days {}–{}; {} of {} administrations take part",
+            plan.name,
+            plan.start,
+            plan.end,
+            plan.participant.iter().filter(|p| **p).count(),
+            plan.participant.len()
+        );
         for (kind, a, b) in &plan.phases {
-            let _ = writeln!(s, "  {:<15} days {a:>3}–{b:<3} ({} to {})", format!("{kind:?}"), w.date(*a), w.date(b.saturating_sub(1)));
+            let _ = writeln!(
+                s,
+                "  {:<15} days {a:>3}–{b:<3} ({} to {})",
+                format!("{kind:?}"),
+                w.date(*a),
+                w.date(b.saturating_sub(1))
+            );
         }
         let _ = writeln!(
             s,
@@ -135,14 +149,23 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
             let _ = writeln!(
                 s,
                 "Displacement   {} of illicit volume moved to other routes; footprint {} nodes before, {} during",
-                d.displacement.map_or("—".into(), |x| format!("{:.0}%", 100.0 * x)),
+                d.displacement
+                    .map_or("—".into(), |x| format!("{:.0}%", 100.0 * x)),
                 d.footprint_before,
                 d.footprint_during
             );
             let mut hubs = d.by_hub.clone();
-            hubs.sort_by(|a, b| (b.before + b.during).cmp(&(a.before + a.during)).then(a.name.cmp(&b.name)));
+            hubs.sort_by(|a, b| {
+                (b.before + b.during)
+                    .cmp(&(a.before + a.during))
+                    .then(a.name.cmp(&b.name))
+            });
             for h in hubs.iter().take(6) {
-                let _ = writeln!(s, "               via {:<7} {:>5} before  {:>5} during", h.name, h.before, h.during);
+                let _ = writeln!(
+                    s,
+                    "               via {:<7} {:>5} before  {:>5} during",
+                    h.name, h.before, h.during
+                );
             }
         }
         if let Some(v) = m.value_per_seizure {
@@ -167,11 +190,41 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
 
 /// The operation against business as usual on the same seed.
 pub fn operation_effect(e: &super::tables::OperationEffect) -> String {
-    let mut s = format!("\nWhat \"{}\" added (same seed, business as usual = the scenario without the operation)\n", e.operation);
-    let _ = writeln!(s, "{:<22} {:>14} {:>18} {:>12}", "metric", "with operation", "business as usual", "difference");
-    for k in ["detection_rate", "hit_rate", "inspection_rate", "seized", "delivered", "licit_dwell_hours", "officer_hours", "alerts_sent", "seizures_from_alerts", "displacement"] {
-        let f = |m: &std::collections::BTreeMap<&'static str, Option<f64>>| m.get(k).copied().flatten().map_or("—".to_string(), crate::experiment::fmt);
-        let _ = writeln!(s, "{:<22} {:>14} {:>18} {:>12}", k, f(&e.with_operation), f(&e.business_as_usual), f(&e.difference));
+    let mut s = format!(
+        "\nWhat \"{}\" added (same seed, business as usual = the scenario without the operation)\n",
+        e.operation
+    );
+    let _ = writeln!(
+        s,
+        "{:<22} {:>14} {:>18} {:>12}",
+        "metric", "with operation", "business as usual", "difference"
+    );
+    for k in [
+        "detection_rate",
+        "hit_rate",
+        "inspection_rate",
+        "seized",
+        "delivered",
+        "licit_dwell_hours",
+        "officer_hours",
+        "alerts_sent",
+        "seizures_from_alerts",
+        "displacement",
+    ] {
+        let f = |m: &std::collections::BTreeMap<&'static str, Option<f64>>| {
+            m.get(k)
+                .copied()
+                .flatten()
+                .map_or("—".to_string(), crate::experiment::fmt)
+        };
+        let _ = writeln!(
+            s,
+            "{:<22} {:>14} {:>18} {:>12}",
+            k,
+            f(&e.with_operation),
+            f(&e.business_as_usual),
+            f(&e.difference)
+        );
     }
     s
 }

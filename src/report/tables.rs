@@ -65,7 +65,11 @@ impl OperationEffect {
             operation: name.to_string(),
             with_operation: a.iter().map(|(k, v)| (*k, finite(*v))).collect(),
             business_as_usual: b.iter().map(|(k, v)| (*k, finite(*v))).collect(),
-            difference: a.iter().zip(&b).map(|((k, x), (_, y))| (*k, finite(x - y))).collect(),
+            difference: a
+                .iter()
+                .zip(&b)
+                .map(|((k, x), (_, y))| (*k, finite(x - y)))
+                .collect(),
         }
     }
 }
@@ -192,7 +196,10 @@ pub fn write_run(
         seizures_per_day: &t.seizures_per_day,
         operation_effect: effect.cloned(),
     })?;
-    write_atomic(&dir.join("seizures.json"), &serde_json::to_vec_pretty(&t.seizures)?)?;
+    write_atomic(
+        &dir.join("seizures.json"),
+        &serde_json::to_vec_pretty(&t.seizures)?,
+    )?;
     write_atomic(&dir.join("metrics.json"), &json)?;
     write_atomic(
         &dir.join("offices.csv"),

@@ -170,11 +170,11 @@ fn count_illicit_route(w: &Sim, route: u32, day: u32, t: &mut crate::metrics::Ta
         .map(|k| w.nodes[w.routes.stop(route, k) as usize].code.as_str())
         .collect();
     t.illicit_routes.entry(codes.join(">")).or_default()[period] += 1;
-    for k in 0..stops {
+    for (k, code) in codes.iter().enumerate() {
         let node = w.routes.stop(route, k);
         t.illicit_nodes[period].insert(node);
         if k > 0 && k + 1 < stops {
-            t.illicit_hubs.entry(codes[k].to_string()).or_default()[period] += 1;
+            t.illicit_hubs.entry(code.to_string()).or_default()[period] += 1;
         }
     }
 }
