@@ -72,7 +72,7 @@ pub fn assess(
     alerts: Res<Alerts>,
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
-    shipments: Query<(&Cargo, &Declaration, &Voyage)>,
+    shipments: Res<Shipments>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -88,7 +88,7 @@ pub fn assess(
         let illicit = desk
             .inbox
             .iter()
-            .filter(|e| shipments.get(**e).is_ok_and(|s| s.0.is_illicit()))
+            .filter(|e| shipments.get(**e).cargo.is_illicit())
             .count() as u64;
         tally.assessed += desk.inbox.len() as u64;
         tally.assessed_illicit += illicit;
@@ -99,11 +99,11 @@ pub fn assess(
             .inbox
             .iter()
             .map(|e| {
-                let Ok((_, d, v)) = shipments.get(*e) else {
-                    return Facts::default();
-                };
+                let Shipment {
+                    decl: d, voyage: v, ..
+                } = shipments.get(*e);
                 Facts {
-                    serial: v.serial,
+                    serial: v.serial as u64,
                     hs: d.hs,
                     exporter: d.exporter,
                     consignee: d.consignee,
@@ -111,7 +111,7 @@ pub fn assess(
                     declared_kg: d.kg,
                     vague: d.flags & Declaration::VAGUE != 0,
                     licence: d.flags & Declaration::LICENCE != 0,
-                    advance_info: unit(streams.advance_info_seed, v.serial, o as u64)
+                    advance_info: unit(streams.advance_info_seed, v.serial as u64, o as u64)
                         < country.advance_information,
                     route: v.route,
                     day,
@@ -170,7 +170,7 @@ pub fn inspect(
     conditions: Res<Conditions>,
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
-    shipments: Query<(&Cargo, &Declaration, &Voyage)>,
+    shipments: Res<Shipments>,
 ) {
     let w = &*w.0;
     let model = &w.inspection;
@@ -188,9 +188,11 @@ pub fn inspect(
         let tally = &mut counts.0;
         for k in 0..desk.selected.len() {
             let i = desk.selected[k] as usize;
-            let Ok((cargo, decl, voyage)) = shipments.get(desk.inbox[i]) else {
-                continue;
-            };
+            let Shipment {
+                cargo,
+                decl,
+                voyage,
+            } = shipments.get(desk.inbox[i]);
             tally.inspections += 1;
             tally.officer_hours += m.officer_hours;
             tally.offices[o].inspections += 1;
@@ -229,8 +231,11 @@ pub fn inspect(
                 if category == Category::Nuclear && office.has_radiation_portal {
                     p_recognise = p_recognise.max(model.radiation_portal);
                 }
-                let found = unit(streams.inspection_seed, voyage.serial, voyage.stop as u64)
-                    < p_find * p_recognise;
+                let found = unit(
+                    streams.inspection_seed,
+                    voyage.serial as u64,
+                    voyage.stop as u64,
+                ) < p_find * p_recognise;
                 match (found, country.legal_framework) {
                     (true, true) => Outcome::Seize,
                     (true, false) => Outcome::Unseizable {
@@ -281,7 +286,7 @@ pub fn act(
     mut alerts: ResMut<Alerts>,
     mut plans: ResMut<PlansRes>,
     mut desks: Query<&mut Desk>,
-    mut shipments: Query<(&Cargo, &Declaration, &mut Voyage)>,
+    mut shipments: ResMut<Shipments>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -294,9 +299,11 @@ pub fn act(
         let o = desk.office as usize;
         let inbox = std::mem::take(&mut desk.inbox);
         for (i, &e) in inbox.iter().enumerate() {
-            let Ok((cargo, decl, mut voyage)) = shipments.get_mut(e) else {
-                continue;
-            };
+            let Shipment {
+                cargo,
+                decl,
+                voyage,
+            } = shipments.get_mut(e);
             let tally = &mut counts.0;
             if voyage.flags & Voyage::REACHED_OFFICE == 0 {
                 voyage.flags |= Voyage::REACHED_OFFICE;
@@ -305,7 +312,7 @@ pub fn act(
             let outcome = desk.outcomes.get(i).copied().unwrap_or(Outcome::Pass);
             if matches!(outcome, Outcome::Seize | Outcome::Unseizable { .. }) {
                 if let Some(plan) = in_operation(w, &mode, o, day) {
-                    tally.alerts_sent += send_alerts(w, plan, &mut alerts, o, tick, decl, &voyage);
+                    tally.alerts_sent += send_alerts(w, plan, &mut alerts, o, tick, decl, voyage);
                 }
                 let node = w.offices[o].node;
                 let learn_at = tick
@@ -323,7 +330,7 @@ pub fn act(
             let dwell = match outcome {
                 Outcome::Seize => {
                     tally.fates(class(w, cargo)).seized += 1;
-                    tally.count_seizure_at(role_at(w, &voyage));
+                    tally.count_seizure_at(role_at(w, voyage));
                     tally.offices[o].seizures += 1;
                     tally.value_seized += cargo.value as f64;
                     if let Some(n) = tally.seizures_per_day.get_mut(day as usize) {
@@ -346,7 +353,7 @@ pub fn act(
                         .as_ref()
                         .is_some_and(|p| p.focus[cargo.commodity as usize]);
                     tally.seizures.push(seizure_record(
-                        w, o, day, cargo, decl, &voyage, found_by, focus,
+                        w, o, day, cargo, decl, voyage, found_by, focus,
                     ));
                     done.0.push(e);
                     continue;
@@ -362,7 +369,7 @@ pub fn act(
                 w,
                 e,
                 cargo,
-                &mut voyage,
+                voyage,
                 dwell,
                 tick,
                 streams.waits_seed,
@@ -413,7 +420,7 @@ fn send_alerts(
         };
         let m = Message {
             office: d as u16,
-            shipment: Some(v.serial),
+            shipment: Some(v.serial as u64),
             traders: vec![decl.exporter, decl.consignee],
             expires,
         };

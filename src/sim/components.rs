@@ -1,5 +1,7 @@
-//! ECS components and resources. Components are small and plain: a shipment is three of
-//! them (what it is, what it says it is, where it is), about 60 bytes in all.
+//! ECS components and resources. Offices are entities; shipments are not: there are tens
+//! of millions of them, each touched a handful of times, so they live in a plain slab
+//! ([`Shipments`]) addressed by a `u32` id. A shipment is three small parts (what it is,
+//! what it says it is, where it is), 52 bytes in all.
 
 use std::sync::Arc;
 
@@ -14,7 +16,7 @@ use crate::world::World as Sim;
 pub const LICIT: u16 = u16::MAX;
 
 /// The truth of a consignment.
-#[derive(Component, Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Cargo {
     pub commodity: u16,
     /// Index of the illicit network, or [`LICIT`].
@@ -32,7 +34,7 @@ impl Cargo {
 }
 
 /// What the trader declared.
-#[derive(Component, Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Declaration {
     pub hs: u16,
     pub flags: u8,
@@ -48,10 +50,11 @@ impl Declaration {
 }
 
 /// Where the shipment is on its route.
-#[derive(Component, Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Voyage {
-    /// Serial number within the run: the key of its counter-based random draws.
-    pub serial: u64,
+    /// Serial number within the run: the key of its counter-based random draws (widened
+    /// to `u64` wherever it is used, so a run has at most `u32::MAX` declarations).
+    pub serial: u32,
     pub route: u32,
     /// Stop it is at (0 = origin).
     pub stop: u8,
@@ -62,6 +65,73 @@ pub struct Voyage {
 
 impl Voyage {
     pub const REACHED_OFFICE: u8 = 1;
+}
+
+/// One shipment: its truth, its declaration and its voyage.
+#[derive(Debug, Clone, Copy)]
+pub struct Shipment {
+    pub cargo: Cargo,
+    pub decl: Declaration,
+    pub voyage: Voyage,
+}
+
+/// A shipment's slot in [`Shipments`]. Ids are reused once a shipment has left, so
+/// nothing that outlives a shipment may keep its id (alerts name the serial instead).
+pub type ShipmentId = u32;
+
+/// The shipments in flight: a slab with a free list, so memory follows the peak number
+/// in flight rather than the run's total, and leaving costs one push.
+#[derive(Resource, Default)]
+pub struct Shipments {
+    slots: Vec<Shipment>,
+    free: Vec<ShipmentId>,
+    peak: usize,
+}
+
+impl Shipments {
+    pub fn insert(&mut self, s: Shipment) -> ShipmentId {
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.slots[id as usize] = s;
+                id
+            }
+            None => {
+                self.slots.push(s);
+                ShipmentId::try_from(self.slots.len() - 1)
+                    .expect("more than u32::MAX shipments in flight")
+            }
+        };
+        self.peak = self.peak.max(self.len());
+        id
+    }
+
+    /// Free a slot. The shipment must not be used again.
+    pub fn remove(&mut self, id: ShipmentId) {
+        debug_assert!((id as usize) < self.slots.len());
+        self.free.push(id);
+    }
+
+    pub fn get(&self, id: ShipmentId) -> &Shipment {
+        &self.slots[id as usize]
+    }
+
+    pub fn get_mut(&mut self, id: ShipmentId) -> &mut Shipment {
+        &mut self.slots[id as usize]
+    }
+
+    /// Shipments in flight now.
+    pub fn len(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The most shipments in flight at once so far.
+    pub fn peak(&self) -> usize {
+        self.peak
+    }
 }
 
 /// What happens to one declaration at an office this tick.
@@ -93,7 +163,7 @@ pub struct Desk {
     pub local: Vec<Option<u32>>,
     pub view: crate::targeting::Excluding,
     pub rng: ChaCha8Rng,
-    pub inbox: Vec<Entity>,
+    pub inbox: Vec<ShipmentId>,
     /// What the office knows of each declaration in the inbox.
     pub facts: Vec<Facts>,
     pub selected: Vec<u32>,
@@ -120,16 +190,16 @@ pub struct Clock {
 /// are touched; a shipment at sea costs nothing.
 #[derive(Resource)]
 pub struct Calendar {
-    pub buckets: Vec<Vec<Entity>>,
+    pub buckets: Vec<Vec<ShipmentId>>,
 }
 
 /// Shipments generated this tick, waiting for their declaration.
 #[derive(Resource, Default)]
-pub struct Fresh(pub Vec<Entity>);
+pub struct Fresh(pub Vec<ShipmentId>);
 
 /// Shipments that left the simulation this tick (delivered, seized, beyond the horizon).
 #[derive(Resource, Default)]
-pub struct Done(pub Vec<Entity>);
+pub struct Done(pub Vec<ShipmentId>);
 
 /// Office entities by office index.
 #[derive(Resource)]

@@ -69,7 +69,10 @@ pub fn generate(world: &mut World) {
         0
     };
     let th = w.tick_hours;
-    let mut bundles = Vec::with_capacity(n as usize);
+    let mut fresh = std::mem::take(&mut world.resource_mut::<Fresh>().0);
+    fresh.reserve(n as usize);
+    let first = fresh.len();
+    let mut shipments = world.remove_resource::<Shipments>().expect("shipments");
     let mut tally = world.resource_mut::<Counts>();
     for k in 0..n {
         let serial = streams.next_serial;
@@ -126,30 +129,31 @@ pub fn generate(world: &mut World) {
         };
         let hour = tick * th + rng.random_range(0..th);
         tally.0.fates(class(&w, &cargo)).generated += 1;
-        bundles.push((
+        fresh.push(shipments.insert(Shipment {
             cargo,
-            Declaration {
+            decl: Declaration {
                 exporter,
                 consignee,
                 ..Declaration::default()
             },
-            Voyage {
-                serial,
+            voyage: Voyage {
+                serial: u32::try_from(serial).expect("more than u32::MAX declarations"),
                 route,
                 stop: 0,
                 flags: 0,
                 hour,
             },
-        ));
+        }));
     }
     // Illicit shipments were drawn first; shuffle so that arrival order says nothing
-    // about what a shipment is.
-    for k in (1..bundles.len()).rev() {
+    // about what a shipment is. Only this tick's part of the list is shuffled.
+    let mine = &mut fresh[first..];
+    for k in (1..mine.len()).rev() {
         let j = streams.adversary.random_range(0..=k);
-        bundles.swap(k, j);
+        mine.swap(k, j);
     }
-    let fresh: Vec<Entity> = world.spawn_batch(bundles).collect();
-    world.resource_mut::<Fresh>().0.extend(fresh);
+    world.resource_mut::<Fresh>().0 = fresh;
+    world.insert_resource(shipments);
     world.insert_resource(plans);
     world.insert_resource(streams);
 }
@@ -195,15 +199,17 @@ pub fn declare(
     mut fresh: ResMut<Fresh>,
     mut streams: ResMut<Streams>,
     mut calendar: ResMut<Calendar>,
-    mut shipments: Query<(&Cargo, &Voyage, &mut Declaration)>,
+    mut shipments: ResMut<Shipments>,
 ) {
     let w = &*w.0;
     let rng = &mut streams.declare;
     let tm = &w.trader_model;
-    for &e in &fresh.0 {
-        let Ok((cargo, voyage, mut decl)) = shipments.get_mut(e) else {
-            continue;
-        };
+    for &id in &fresh.0 {
+        let Shipment {
+            cargo,
+            voyage,
+            decl,
+        } = shipments.get_mut(id);
         let com = &w.commodities[cargo.commodity as usize];
         if cargo.is_illicit() {
             let choice = Choice {

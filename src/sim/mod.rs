@@ -64,10 +64,9 @@ pub fn schedule() -> Schedule {
 
 /// Stage 7: shipments that were delivered, seized or left beyond the horizon have been
 /// counted; they leave the World.
-pub fn measure(world: &mut World) {
-    let done = std::mem::take(&mut world.resource_mut::<Done>().0);
-    for e in done {
-        world.despawn(e);
+pub fn measure(mut done: ResMut<Done>, mut shipments: ResMut<Shipments>) {
+    for id in done.0.drain(..) {
+        shipments.remove(id);
     }
 }
 
@@ -93,6 +92,7 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
         buckets: vec![Vec::new(); w.ticks() as usize],
     });
     ecs.insert_resource(Fresh::default());
+    ecs.insert_resource(Shipments::default());
     ecs.insert_resource(Done::default());
     ecs.insert_resource(generate::Volume::new(w));
     ecs.insert_resource(generate::PlansRes(Plans::new(w)));

@@ -23,14 +23,12 @@ pub fn movement(
     mut counts: ResMut<Counts>,
     mut done: ResMut<Done>,
     mut desk_q: Query<&mut Desk>,
-    mut shipments: Query<(&Cargo, &mut Voyage)>,
+    mut shipments: ResMut<Shipments>,
 ) {
     let w = &*w.0;
     let due = std::mem::take(&mut calendar.buckets[clock.tick as usize]);
-    for e in due {
-        let Ok((cargo, mut voyage)) = shipments.get_mut(e) else {
-            continue;
-        };
+    for &e in &due {
+        let Shipment { cargo, voyage, .. } = shipments.get_mut(e);
         let node_id = w.routes.stop(voyage.route, voyage.stop as usize) as usize;
         if let Some(reopens) = conditions.closed_until(node_id, clock.tick) {
             // A closed port: the shipment waits at anchor until it reopens.
@@ -43,7 +41,7 @@ pub fn movement(
             continue;
         }
         let node = &w.nodes[node_id];
-        let role = role_at(w, &voyage);
+        let role = role_at(w, voyage);
         match node.office {
             Some(o) if w.offices[o as usize].assesses(role) => {
                 if let Ok(mut desk) = desk_q.get_mut(desks.0[o as usize]) {
@@ -54,7 +52,7 @@ pub fn movement(
                 w,
                 e,
                 cargo,
-                &mut voyage,
+                voyage,
                 0.0,
                 clock.tick,
                 streams.waits_seed,
@@ -83,7 +81,7 @@ pub fn role_at(w: &Sim, v: &Voyage) -> Role {
 #[allow(clippy::too_many_arguments)]
 pub fn advance(
     w: &Sim,
-    e: Entity,
+    e: ShipmentId,
     cargo: &Cargo,
     v: &mut Voyage,
     dwell: f64,
@@ -91,7 +89,7 @@ pub fn advance(
     waits_seed: u64,
     calendar: &mut Calendar,
     tally: &mut Tally,
-    done: &mut Vec<Entity>,
+    done: &mut Vec<ShipmentId>,
 ) {
     let fates = tally.fates(class(w, cargo));
     let legs = w.routes.legs_of(v.route);
@@ -100,7 +98,7 @@ pub fn advance(
         done.push(e);
         return;
     };
-    let wait = unit(waits_seed, v.serial, v.stop as u64) * leg.headway_hours as f64;
+    let wait = unit(waits_seed, v.serial as u64, v.stop as u64) * leg.headway_hours as f64;
     let arrive = v.hour as f64 + dwell + wait + leg.travel_hours as f64;
     v.stop += 1;
     v.hour = arrive.round() as u32;
