@@ -72,7 +72,6 @@ pub fn assess(
     alerts: Res<Alerts>,
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
-    shipments: Res<Shipments>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -85,11 +84,7 @@ pub fn assess(
         let office = &w.offices[o];
         let country = &w.countries[office.country as usize];
         let tally = &mut counts.0;
-        let illicit = desk
-            .inbox
-            .iter()
-            .filter(|e| shipments.get(**e).cargo.is_illicit())
-            .count() as u64;
+        let illicit = desk.inbox.iter().filter(|s| s.cargo.is_illicit()).count() as u64;
         tally.assessed += desk.inbox.len() as u64;
         tally.assessed_illicit += illicit;
         tally.offices[o].assessed += desk.inbox.len() as u64;
@@ -98,10 +93,8 @@ pub fn assess(
         let facts: Vec<Facts> = desk
             .inbox
             .iter()
-            .map(|e| {
-                let Shipment {
-                    decl: d, voyage: v, ..
-                } = shipments.get(*e);
+            .map(|s| {
+                let (d, v) = (&s.decl, &s.voyage);
                 Facts {
                     serial: v.serial as u64,
                     hs: d.hs,
@@ -170,7 +163,6 @@ pub fn inspect(
     conditions: Res<Conditions>,
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
-    shipments: Res<Shipments>,
 ) {
     let w = &*w.0;
     let model = &w.inspection;
@@ -192,7 +184,7 @@ pub fn inspect(
                 cargo,
                 decl,
                 voyage,
-            } = shipments.get(desk.inbox[i]);
+            } = desk.inbox[i];
             tally.inspections += 1;
             tally.officer_hours += m.officer_hours;
             tally.offices[o].inspections += 1;
@@ -282,11 +274,9 @@ pub fn act(
     streams: Res<Streams>,
     mut calendar: ResMut<Calendar>,
     mut counts: ResMut<Counts>,
-    mut done: ResMut<Done>,
     mut alerts: ResMut<Alerts>,
     mut plans: ResMut<PlansRes>,
     mut desks: Query<&mut Desk>,
-    mut shipments: ResMut<Shipments>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -297,13 +287,13 @@ pub fn act(
         }
         let desk = &mut *desk;
         let o = desk.office as usize;
-        let inbox = std::mem::take(&mut desk.inbox);
-        for (i, &e) in inbox.iter().enumerate() {
+        let mut inbox = std::mem::take(&mut desk.inbox);
+        for (i, mut s) in inbox.drain(..).enumerate() {
             let Shipment {
                 cargo,
                 decl,
                 voyage,
-            } = shipments.get_mut(e);
+            } = &mut s;
             let tally = &mut counts.0;
             if voyage.flags & Voyage::REACHED_OFFICE == 0 {
                 voyage.flags |= Voyage::REACHED_OFFICE;
@@ -355,7 +345,6 @@ pub fn act(
                     tally.seizures.push(seizure_record(
                         w, o, day, cargo, decl, voyage, found_by, focus,
                     ));
-                    done.0.push(e);
                     continue;
                 }
                 Outcome::Pass => 0.0,
@@ -365,21 +354,10 @@ pub fn act(
                 tally.licit_dwell_hours += dwell;
                 tally.offices[o].licit_dwell_hours += dwell;
             }
-            advance(
-                w,
-                e,
-                cargo,
-                voyage,
-                dwell,
-                tick,
-                streams.waits_seed,
-                &mut calendar,
-                tally,
-                &mut done.0,
-            );
+            advance(w, s, dwell, tick, streams.waits_seed, &mut calendar, tally);
         }
+        // Keep the inbox's capacity for the next tick.
         desk.inbox = inbox;
-        desk.inbox.clear();
         desk.selected.clear();
         desk.outcomes.clear();
     }

@@ -1,7 +1,10 @@
 //! ECS components and resources. Offices are entities; shipments are not: there are tens
-//! of millions of them, each touched a handful of times, so they live in a plain slab
-//! ([`Shipments`]) addressed by a `u32` id. A shipment is three small parts (what it is,
-//! what it says it is, where it is), 52 bytes in all.
+//! of millions of them, each touched a handful of times, so a shipment is a plain value
+//! (what it is, what it says it is, where it is; 52 bytes) that moves from the list of
+//! new shipments to the arrival calendar, to an office's inbox and back to the calendar.
+//! Every stage reads its shipments in order from one list instead of chasing ids across
+//! memory, and a shipment that leaves the simulation is simply not put back anywhere, so
+//! memory follows the shipments in flight.
 
 use std::sync::Arc;
 
@@ -75,63 +78,11 @@ pub struct Shipment {
     pub voyage: Voyage,
 }
 
-/// A shipment's slot in [`Shipments`]. Ids are reused once a shipment has left, so
-/// nothing that outlives a shipment may keep its id (alerts name the serial instead).
-pub type ShipmentId = u32;
-
-/// The shipments in flight: a slab with a free list, so memory follows the peak number
-/// in flight rather than the run's total, and leaving costs one push.
-#[derive(Resource, Default)]
-pub struct Shipments {
-    slots: Vec<Shipment>,
-    free: Vec<ShipmentId>,
-    peak: usize,
-}
-
-impl Shipments {
-    pub fn insert(&mut self, s: Shipment) -> ShipmentId {
-        let id = match self.free.pop() {
-            Some(id) => {
-                self.slots[id as usize] = s;
-                id
-            }
-            None => {
-                self.slots.push(s);
-                ShipmentId::try_from(self.slots.len() - 1)
-                    .expect("more than u32::MAX shipments in flight")
-            }
-        };
-        self.peak = self.peak.max(self.len());
-        id
-    }
-
-    /// Free a slot. The shipment must not be used again.
-    pub fn remove(&mut self, id: ShipmentId) {
-        debug_assert!((id as usize) < self.slots.len());
-        self.free.push(id);
-    }
-
-    pub fn get(&self, id: ShipmentId) -> &Shipment {
-        &self.slots[id as usize]
-    }
-
-    pub fn get_mut(&mut self, id: ShipmentId) -> &mut Shipment {
-        &mut self.slots[id as usize]
-    }
-
-    /// Shipments in flight now.
-    pub fn len(&self) -> usize {
-        self.slots.len() - self.free.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The most shipments in flight at once so far.
-    pub fn peak(&self) -> usize {
-        self.peak
-    }
+/// Shipments in flight now and at most, counted at the end of each tick.
+#[derive(Resource, Default, Debug, Clone, Copy)]
+pub struct InFlight {
+    pub now: usize,
+    pub peak: usize,
 }
 
 /// What happens to one declaration at an office this tick.
@@ -163,7 +114,7 @@ pub struct Desk {
     pub local: Vec<Option<u32>>,
     pub view: crate::targeting::Excluding,
     pub rng: ChaCha8Rng,
-    pub inbox: Vec<ShipmentId>,
+    pub inbox: Vec<Shipment>,
     /// What the office knows of each declaration in the inbox.
     pub facts: Vec<Facts>,
     pub selected: Vec<u32>,
@@ -186,20 +137,16 @@ pub struct Clock {
     pub tick: u32,
 }
 
-/// Arrival calendar: the shipments that reach their next stop in each tick. Only these
-/// are touched; a shipment at sea costs nothing.
+/// Arrival calendar: the shipments that reach their next stop in each tick, in the order
+/// they were booked. Only these are touched; a shipment at sea costs nothing.
 #[derive(Resource)]
 pub struct Calendar {
-    pub buckets: Vec<Vec<ShipmentId>>,
+    pub buckets: Vec<Vec<Shipment>>,
 }
 
 /// Shipments generated this tick, waiting for their declaration.
 #[derive(Resource, Default)]
-pub struct Fresh(pub Vec<ShipmentId>);
-
-/// Shipments that left the simulation this tick (delivered, seized, beyond the horizon).
-#[derive(Resource, Default)]
-pub struct Done(pub Vec<ShipmentId>);
+pub struct Fresh(pub Vec<Shipment>);
 
 /// Office entities by office index.
 #[derive(Resource)]

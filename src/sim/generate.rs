@@ -72,7 +72,6 @@ pub fn generate(world: &mut World) {
     let mut fresh = std::mem::take(&mut world.resource_mut::<Fresh>().0);
     fresh.reserve(n as usize);
     let first = fresh.len();
-    let mut shipments = world.remove_resource::<Shipments>().expect("shipments");
     let mut tally = world.resource_mut::<Counts>();
     for k in 0..n {
         let serial = streams.next_serial;
@@ -129,7 +128,7 @@ pub fn generate(world: &mut World) {
         };
         let hour = tick * th + rng.random_range(0..th);
         tally.0.fates(class(&w, &cargo)).generated += 1;
-        fresh.push(shipments.insert(Shipment {
+        fresh.push(Shipment {
             cargo,
             decl: Declaration {
                 exporter,
@@ -143,7 +142,7 @@ pub fn generate(world: &mut World) {
                 flags: 0,
                 hour,
             },
-        }));
+        });
     }
     // Illicit shipments were drawn first; shuffle so that arrival order says nothing
     // about what a shipment is. Only this tick's part of the list is shuffled.
@@ -153,7 +152,6 @@ pub fn generate(world: &mut World) {
         mine.swap(k, j);
     }
     world.resource_mut::<Fresh>().0 = fresh;
-    world.insert_resource(shipments);
     world.insert_resource(plans);
     world.insert_resource(streams);
 }
@@ -199,17 +197,16 @@ pub fn declare(
     mut fresh: ResMut<Fresh>,
     mut streams: ResMut<Streams>,
     mut calendar: ResMut<Calendar>,
-    mut shipments: ResMut<Shipments>,
 ) {
     let w = &*w.0;
     let rng = &mut streams.declare;
     let tm = &w.trader_model;
-    for &id in &fresh.0 {
-        let Shipment {
-            cargo,
-            voyage,
-            decl,
-        } = shipments.get_mut(id);
+    for Shipment {
+        cargo,
+        voyage,
+        decl,
+    } in fresh.0.iter_mut()
+    {
         let com = &w.commodities[cargo.commodity as usize];
         if cargo.is_illicit() {
             let choice = Choice {

@@ -21,44 +21,37 @@ pub fn movement(
     desks: Res<Desks>,
     mut calendar: ResMut<Calendar>,
     mut counts: ResMut<Counts>,
-    mut done: ResMut<Done>,
     mut desk_q: Query<&mut Desk>,
-    mut shipments: ResMut<Shipments>,
 ) {
     let w = &*w.0;
     let due = std::mem::take(&mut calendar.buckets[clock.tick as usize]);
-    for &e in &due {
-        let Shipment { cargo, voyage, .. } = shipments.get_mut(e);
-        let node_id = w.routes.stop(voyage.route, voyage.stop as usize) as usize;
+    for s in due {
+        let node_id = w.routes.stop(s.voyage.route, s.voyage.stop as usize) as usize;
         if let Some(reopens) = conditions.closed_until(node_id, clock.tick) {
             // A closed port: the shipment waits at anchor until it reopens.
             if reopens < w.ticks() {
-                calendar.buckets[reopens as usize].push(e);
+                calendar.buckets[reopens as usize].push(s);
             } else {
-                counts.0.fates(class(w, cargo)).in_transit += 1;
-                done.0.push(e);
+                counts.0.fates(class(w, &s.cargo)).in_transit += 1;
             }
             continue;
         }
         let node = &w.nodes[node_id];
-        let role = role_at(w, voyage);
+        let role = role_at(w, &s.voyage);
         match node.office {
             Some(o) if w.offices[o as usize].assesses(role) => {
                 if let Ok(mut desk) = desk_q.get_mut(desks.0[o as usize]) {
-                    desk.inbox.push(e);
+                    desk.inbox.push(s);
                 }
             }
             _ => advance(
                 w,
-                e,
-                cargo,
-                voyage,
+                s,
                 0.0,
                 clock.tick,
                 streams.waits_seed,
                 &mut calendar,
                 &mut counts.0,
-                &mut done.0,
             ),
         }
     }
@@ -77,25 +70,22 @@ pub fn role_at(w: &Sim, v: &Voyage) -> Role {
 /// Release a shipment from its current stop after `dwell` hours: deliver it if this was
 /// its destination, otherwise book its arrival at the next stop (after waiting for the
 /// service's next departure). Arrivals after the run's end count as in transit and leave
-/// the simulation, since nothing can happen to them any more.
-#[allow(clippy::too_many_arguments)]
+/// the simulation, since nothing can happen to them any more. A shipment that leaves is
+/// dropped here.
 pub fn advance(
     w: &Sim,
-    e: ShipmentId,
-    cargo: &Cargo,
-    v: &mut Voyage,
+    mut s: Shipment,
     dwell: f64,
     tick: u32,
     waits_seed: u64,
     calendar: &mut Calendar,
     tally: &mut Tally,
-    done: &mut Vec<ShipmentId>,
 ) {
-    let fates = tally.fates(class(w, cargo));
+    let fates = tally.fates(class(w, &s.cargo));
+    let v = &mut s.voyage;
     let legs = w.routes.legs_of(v.route);
     let Some(leg) = legs.get(v.stop as usize) else {
         fates.delivered += 1;
-        done.push(e);
         return;
     };
     let wait = unit(waits_seed, v.serial as u64, v.stop as u64) * leg.headway_hours as f64;
@@ -107,8 +97,7 @@ pub fn advance(
     let due = (v.hour / w.tick_hours).max(tick + 1);
     if due >= w.ticks() {
         fates.in_transit += 1;
-        done.push(e);
     } else {
-        calendar.buckets[due as usize].push(e);
+        calendar.buckets[due as usize].push(s);
     }
 }
