@@ -90,27 +90,26 @@ pub fn assess(
         tally.offices[o].assessed += desk.inbox.len() as u64;
         tally.offices[o].assessed_illicit += illicit;
 
-        let facts: Vec<Facts> = desk
-            .inbox
-            .iter()
-            .map(|s| {
-                let (d, v) = (&s.decl, &s.voyage);
-                Facts {
-                    serial: v.serial as u64,
-                    hs: d.hs,
-                    exporter: d.exporter,
-                    consignee: d.consignee,
-                    declared_value: d.value,
-                    declared_kg: d.kg,
-                    vague: d.flags & Declaration::VAGUE != 0,
-                    licence: d.flags & Declaration::LICENCE != 0,
-                    advance_info: unit(streams.advance_info_seed, v.serial as u64, o as u64)
-                        < country.advance_information,
-                    route: v.route,
-                    day,
-                }
-            })
-            .collect();
+        // The facts buffer of the last tick, reused.
+        let mut facts = std::mem::take(&mut desk.facts);
+        facts.clear();
+        facts.extend(desk.inbox.iter().map(|s| {
+            let (d, v) = (&s.decl, &s.voyage);
+            Facts {
+                serial: v.serial as u64,
+                hs: d.hs,
+                exporter: d.exporter,
+                consignee: d.consignee,
+                declared_value: d.value,
+                declared_kg: d.kg,
+                vague: d.flags & Declaration::VAGUE != 0,
+                licence: d.flags & Declaration::LICENCE != 0,
+                advance_info: unit(streams.advance_info_seed, v.serial as u64, o as u64)
+                    < country.advance_information,
+                route: v.route,
+                day,
+            }
+        }));
         let plan = in_operation(w, &mode, o, day);
         desk.using_operation =
             plan.is_some_and(|p| p.uses_profile(day)) && desk.operation_strategy.is_some();

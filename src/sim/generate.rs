@@ -232,5 +232,7 @@ pub fn declare(
                 | if licensed { Declaration::LICENCE } else { 0 };
         }
     }
-    calendar.buckets[clock.tick as usize].append(&mut fresh.0);
+    for s in fresh.0.drain(..) {
+        calendar.book(clock.tick, s);
+    }
 }

@@ -73,7 +73,7 @@ pub fn stages() -> Vec<Schedule> {
 /// Stage 7: shipments that were delivered, seized or left beyond the horizon have been
 /// counted and dropped; count those still in flight.
 pub fn measure(calendar: Res<Calendar>, mut in_flight: ResMut<InFlight>) {
-    let now = calendar.buckets.iter().map(Vec::len).sum();
+    let now = calendar.len();
     in_flight.now = now;
     in_flight.peak = in_flight.peak.max(now);
 }
@@ -96,9 +96,7 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
         w.offices.len(),
         w.ticks(),
     ));
-    ecs.insert_resource(Calendar {
-        buckets: vec![Vec::new(); w.ticks() as usize],
-    });
+    ecs.insert_resource(Calendar::new(w.ticks()));
     ecs.insert_resource(Fresh::default());
     ecs.insert_resource(InFlight::default());
     ecs.insert_resource(generate::Volume::new(w));

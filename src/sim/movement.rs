@@ -24,17 +24,47 @@ pub fn movement(
     mut desk_q: Query<&mut Desk>,
 ) {
     let w = &*w.0;
-    let due = std::mem::take(&mut calendar.buckets[clock.tick as usize]);
-    for s in due {
+    for mut chunk in calendar.take(clock.tick) {
+        for s in chunk.drain(..) {
+            arrive(
+                w,
+                s,
+                clock.tick,
+                streams.waits_seed,
+                &conditions,
+                &desks,
+                &mut calendar,
+                &mut counts.0,
+                &mut desk_q,
+            );
+        }
+        calendar.recycle(chunk);
+    }
+}
+
+/// One shipment reaches its next stop.
+#[allow(clippy::too_many_arguments)]
+fn arrive(
+    w: &Sim,
+    s: Shipment,
+    tick: u32,
+    waits_seed: u64,
+    conditions: &Conditions,
+    desks: &Desks,
+    calendar: &mut Calendar,
+    tally: &mut Tally,
+    desk_q: &mut Query<&mut Desk>,
+) {
+    {
         let node_id = w.routes.stop(s.voyage.route, s.voyage.stop as usize) as usize;
-        if let Some(reopens) = conditions.closed_until(node_id, clock.tick) {
+        if let Some(reopens) = conditions.closed_until(node_id, tick) {
             // A closed port: the shipment waits at anchor until it reopens.
             if reopens < w.ticks() {
-                calendar.buckets[reopens as usize].push(s);
+                calendar.book(reopens, s);
             } else {
-                counts.0.fates(class(w, &s.cargo)).in_transit += 1;
+                tally.fates(class(w, &s.cargo)).in_transit += 1;
             }
-            continue;
+            return;
         }
         let node = &w.nodes[node_id];
         let role = role_at(w, &s.voyage);
@@ -44,15 +74,7 @@ pub fn movement(
                     desk.inbox.push(s);
                 }
             }
-            _ => advance(
-                w,
-                s,
-                0.0,
-                clock.tick,
-                streams.waits_seed,
-                &mut calendar,
-                &mut counts.0,
-            ),
+            _ => advance(w, s, 0.0, tick, waits_seed, calendar, tally),
         }
     }
 }
@@ -98,6 +120,6 @@ pub fn advance(
     if due >= w.ticks() {
         fates.in_transit += 1;
     } else {
-        calendar.buckets[due as usize].push(s);
+        calendar.book(due, s);
     }
 }
