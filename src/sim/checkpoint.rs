@@ -72,6 +72,7 @@ pub fn assess(
     alerts: Res<Alerts>,
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
+    mut facts: Local<Vec<Facts>>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -82,7 +83,6 @@ pub fn assess(
         }
         let o = desk.office as usize;
         let office = &w.offices[o];
-        let country = &w.countries[office.country as usize];
         let tally = &mut counts.0;
         let illicit = desk.inbox.iter().filter(|s| s.cargo.is_illicit()).count() as u64;
         tally.assessed += desk.inbox.len() as u64;
@@ -90,26 +90,14 @@ pub fn assess(
         tally.offices[o].assessed += desk.inbox.len() as u64;
         tally.offices[o].assessed_illicit += illicit;
 
-        // The facts buffer of the last tick, reused.
-        let mut facts = std::mem::take(&mut desk.facts);
+        // One buffer for every desk: the facts are rebuilt for the few seizures that
+        // need them later, rather than kept for every declaration of every inbox.
         facts.clear();
-        facts.extend(desk.inbox.iter().map(|s| {
-            let (d, v) = (&s.decl, &s.voyage);
-            Facts {
-                serial: v.serial as u64,
-                hs: d.hs,
-                exporter: d.exporter,
-                consignee: d.consignee,
-                declared_value: d.value,
-                declared_kg: d.kg,
-                vague: d.flags & Declaration::VAGUE != 0,
-                licence: d.flags & Declaration::LICENCE != 0,
-                advance_info: unit(streams.advance_info_seed, v.serial as u64, o as u64)
-                    < country.advance_information,
-                route: v.route,
-                day,
-            }
-        }));
+        facts.extend(
+            desk.inbox
+                .iter()
+                .map(|s| facts_of(w, &s.decl, &s.voyage, o, day, streams.advance_info_seed)),
+        );
         let plan = in_operation(w, &mode, o, day);
         desk.using_operation =
             plan.is_some_and(|p| p.uses_profile(day)) && desk.operation_strategy.is_some();
@@ -130,7 +118,6 @@ pub fn assess(
             alerted,
             local,
             view,
-            facts: kept,
             ..
         } = &mut *desk;
         selected.clear();
@@ -149,7 +136,32 @@ pub fn assess(
         let rest = max - selected.len();
         let chooser = strategy(own, operation_strategy, *using_operation);
         view.select(chooser, w, &facts, alerted, rest, rng, selected, local);
-        *kept = facts;
+    }
+}
+
+/// What office `o` knows of a shipment's declaration on day `day`.
+fn facts_of(
+    w: &Sim,
+    d: &Declaration,
+    v: &Voyage,
+    o: usize,
+    day: u32,
+    advance_info_seed: u64,
+) -> Facts {
+    let country = &w.countries[w.offices[o].country as usize];
+    Facts {
+        serial: v.serial as u64,
+        hs: d.hs,
+        exporter: d.exporter,
+        consignee: d.consignee,
+        declared_value: d.value,
+        declared_kg: d.kg,
+        vague: d.flags & Declaration::VAGUE != 0,
+        licence: d.flags & Declaration::LICENCE != 0,
+        advance_info: unit(advance_info_seed, v.serial as u64, o as u64)
+            < country.advance_information,
+        route: v.route,
+        day,
     }
 }
 
@@ -332,7 +344,9 @@ pub fn act(
                     } else {
                         match used(desk) {
                             (name, Some(watch)) => {
-                                format!("{name}: {}", describe(watch.indicators(w, &desk.facts[i])))
+                                let f =
+                                    facts_of(w, decl, voyage, o, day, streams.advance_info_seed);
+                                format!("{name}: {}", describe(watch.indicators(w, &f)))
                             }
                             (name, None) => format!("{name} (random selection)"),
                         }

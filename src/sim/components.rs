@@ -12,7 +12,7 @@ use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::Tally;
-use crate::targeting::{Facts, Strategy};
+use crate::targeting::Strategy;
 use crate::world::World as Sim;
 
 /// No network: the shipment is licit.
@@ -115,8 +115,6 @@ pub struct Desk {
     pub view: crate::targeting::Excluding,
     pub rng: ChaCha8Rng,
     pub inbox: Vec<Shipment>,
-    /// What the office knows of each declaration in the inbox.
-    pub facts: Vec<Facts>,
     pub selected: Vec<u32>,
     pub outcomes: Vec<Outcome>,
 }

@@ -146,7 +146,6 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
                 view: Default::default(),
                 rng: ChaCha8Rng::seed_from_u64(strategy_seed(seed, i)),
                 inbox: Vec::new(),
-                facts: Vec::new(),
                 selected: Vec::new(),
                 outcomes: Vec::new(),
             })
