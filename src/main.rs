@@ -401,7 +401,7 @@ impl RunsProfile {
             Some(p) => {
                 let _ = writeln!(
                     s,
-                    "  peak shipments in flight       {:>11}",
+                    "  peak shipments in flight, per run {:>8}",
                     p.peak_in_flight
                 );
                 let total: f64 = p.stage_seconds.iter().sum();
