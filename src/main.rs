@@ -3,13 +3,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use stce::experiment::{self, compare, sweep};
 use stce::report::{io::ensure_dir, io::write_atomic, summary::summary, tables};
-use stce::sim::{RunOptions, run};
+use stce::sim::{Profile, RunOptions, STAGES, run_profiled};
 use stce::world::World;
 use stce::{Overrides, load_world};
 
@@ -48,6 +49,10 @@ enum Command {
         /// Seeded replications, run in parallel; metrics reported as mean and 95% CI.
         #[arg(long, default_value_t = 1)]
         reps: usize,
+        /// Print wall time, declarations simulated per second, peak memory and, for a
+        /// single run, the time of each stage (on standard error).
+        #[arg(long)]
+        profile: bool,
     },
     /// Run strategies on the same replications and report paired differences.
     Compare {
@@ -143,35 +148,60 @@ fn execute(cmd: Command) -> Result<(), Error> {
             declarations,
             strategy,
             reps,
+            profile,
         } => {
+            let started = Instant::now();
             let w = load_world(&scenario, &Overrides { declarations })?;
+            let load_seconds = started.elapsed().as_secs_f64();
             let strategy = strategy.map(|n| strategy_index(&w, &n)).transpose()?;
             let seed = seed.unwrap_or(w.seed);
             if reps > 1 {
-                return run_replicated(&w, seed, reps, strategy, out);
+                let t0 = Instant::now();
+                run_replicated(&w, seed, reps, strategy, out)?;
+                if profile {
+                    let runs = RunsProfile {
+                        what: format!("{reps} replications, in parallel"),
+                        declarations: w.declarations * reps as u64,
+                        load_seconds,
+                        run_seconds: t0.elapsed().as_secs_f64(),
+                        stages: None,
+                    };
+                    eprint!("{}", runs.report());
+                }
+                return Ok(());
             }
-            let result = run(
-                &w,
-                &RunOptions {
-                    seed,
-                    strategy,
-                    baseline: false,
-                },
-            );
+            let opts = RunOptions {
+                seed,
+                strategy,
+                baseline: false,
+            };
+            let t0 = Instant::now();
+            // With an operation, the same seed without it: what the operation added. The
+            // two runs share nothing but the immutable world, so they run side by side.
+            let ((result, mut prof), base) = if w.operation.is_some() {
+                let base_opts = RunOptions {
+                    baseline: true,
+                    ..opts.clone()
+                };
+                let (op, base) =
+                    rayon::join(|| run_profiled(&w, &opts), || run_profiled(&w, &base_opts));
+                (op, Some(base))
+            } else {
+                (run_profiled(&w, &opts), None)
+            };
+            let run_seconds = t0.elapsed().as_secs_f64();
+            if let Some((_, p)) = &base {
+                prof.add(p);
+            }
             let info = tables::RunInfo::new(&w, seed, strategy);
             print!("{}", summary(&w, &info, &result.tally, &result.metrics));
-            // With an operation, the same seed without it: what the operation added.
-            let effect = w.operation.as_ref().map(|plan| {
-                let base = run(
-                    &w,
-                    &RunOptions {
-                        seed,
-                        strategy,
-                        baseline: true,
-                    },
-                );
-                tables::OperationEffect::new(&plan.name, &result.metrics, &base.metrics)
-            });
+            let effect = w
+                .operation
+                .as_ref()
+                .zip(base.as_ref())
+                .map(|(plan, (base, _))| {
+                    tables::OperationEffect::new(&plan.name, &result.metrics, &base.metrics)
+                });
             if let Some(e) = &effect {
                 print!("{}", stce::report::summary::operation_effect(e));
             }
@@ -190,6 +220,20 @@ fn execute(cmd: Command) -> Result<(), Error> {
                     "\nwrote {}/metrics.json, offices.csv, seizures.csv, seizures.json",
                     dir.display()
                 );
+            }
+            if profile {
+                let runs = RunsProfile {
+                    what: if base.is_some() {
+                        "operation and business-as-usual baseline, in parallel".to_string()
+                    } else {
+                        "one run".to_string()
+                    },
+                    declarations: w.declarations * if base.is_some() { 2 } else { 1 },
+                    load_seconds,
+                    run_seconds,
+                    stages: Some(prof),
+                };
+                eprint!("{}", runs.report());
             }
             Ok(())
         }
@@ -304,4 +348,84 @@ fn run_replicated(
         println!("\nwrote {}/replications.csv, summary.json", dir.display());
     }
     Ok(())
+}
+
+/// What `stce run --profile` prints.
+struct RunsProfile {
+    /// Which runs were timed.
+    what: String,
+    /// Declarations simulated by all of them together.
+    declarations: u64,
+    load_seconds: f64,
+    run_seconds: f64,
+    /// Stage times summed over the runs (CPU-side: with runs in parallel their sum can
+    /// exceed the wall time), and the most shipments in flight in any of them.
+    stages: Option<Profile>,
+}
+
+impl RunsProfile {
+    fn report(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "\nprofile ({}, {} threads)",
+            self.what,
+            rayon::current_num_threads()
+        );
+        let _ = writeln!(
+            s,
+            "  load scenario and build world  {:8.2} s",
+            self.load_seconds
+        );
+        let _ = writeln!(
+            s,
+            "  simulate                       {:8.2} s",
+            self.run_seconds
+        );
+        let _ = writeln!(
+            s,
+            "  declarations simulated         {:>11}  ({:.0} per second of simulation wall time)",
+            self.declarations,
+            self.declarations as f64 / self.run_seconds.max(1e-9)
+        );
+        let _ = writeln!(
+            s,
+            "  peak memory (VmHWM)            {}",
+            peak_rss().map_or("n/a".to_string(), |b| format!(
+                "{:.0} MiB",
+                b as f64 / 1048576.0
+            ))
+        );
+        match &self.stages {
+            Some(p) => {
+                let _ = writeln!(
+                    s,
+                    "  peak shipments in flight, per run {:>8}",
+                    p.peak_in_flight
+                );
+                let total: f64 = p.stage_seconds.iter().sum();
+                let _ = writeln!(s, "  stage times (summed over runs; % of their sum)");
+                for (name, secs) in STAGES.iter().zip(p.stage_seconds) {
+                    let _ = writeln!(
+                        s,
+                        "    {name:<10} {secs:8.2} s  {:5.1}%",
+                        100.0 * secs / total.max(1e-9)
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(s, "  stage times                    n/a with --reps");
+            }
+        }
+        s
+    }
+}
+
+/// The process's peak resident memory in bytes (`VmHWM`), where the system reports it.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }

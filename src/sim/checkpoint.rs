@@ -72,7 +72,7 @@ pub fn assess(
     alerts: Res<Alerts>,
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
-    shipments: Query<(&Cargo, &Declaration, &Voyage)>,
+    mut facts: Local<Vec<Facts>>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -83,41 +83,21 @@ pub fn assess(
         }
         let o = desk.office as usize;
         let office = &w.offices[o];
-        let country = &w.countries[office.country as usize];
         let tally = &mut counts.0;
-        let illicit = desk
-            .inbox
-            .iter()
-            .filter(|e| shipments.get(**e).is_ok_and(|s| s.0.is_illicit()))
-            .count() as u64;
+        let illicit = desk.inbox.iter().filter(|s| s.cargo.is_illicit()).count() as u64;
         tally.assessed += desk.inbox.len() as u64;
         tally.assessed_illicit += illicit;
         tally.offices[o].assessed += desk.inbox.len() as u64;
         tally.offices[o].assessed_illicit += illicit;
 
-        let facts: Vec<Facts> = desk
-            .inbox
-            .iter()
-            .map(|e| {
-                let Ok((_, d, v)) = shipments.get(*e) else {
-                    return Facts::default();
-                };
-                Facts {
-                    serial: v.serial,
-                    hs: d.hs,
-                    exporter: d.exporter,
-                    consignee: d.consignee,
-                    declared_value: d.value,
-                    declared_kg: d.kg,
-                    vague: d.flags & Declaration::VAGUE != 0,
-                    licence: d.flags & Declaration::LICENCE != 0,
-                    advance_info: unit(streams.advance_info_seed, v.serial, o as u64)
-                        < country.advance_information,
-                    route: v.route,
-                    day,
-                }
-            })
-            .collect();
+        // One buffer for every desk: the facts are rebuilt for the few seizures that
+        // need them later, rather than kept for every declaration of every inbox.
+        facts.clear();
+        facts.extend(
+            desk.inbox
+                .iter()
+                .map(|s| facts_of(w, &s.decl, &s.voyage, o, day, streams.advance_info_seed)),
+        );
         let plan = in_operation(w, &mode, o, day);
         desk.using_operation =
             plan.is_some_and(|p| p.uses_profile(day)) && desk.operation_strategy.is_some();
@@ -139,7 +119,6 @@ pub fn assess(
             alerted,
             local,
             view,
-            facts: kept,
             ..
         } = &mut *desk;
         selected.clear();
@@ -159,7 +138,32 @@ pub fn assess(
         let chooser = strategy(own, operation_strategy, *using_operation);
         view.select(chooser, w, &facts, alerted, rest, rng, selected, local);
         *full = selected.len() >= max;
-        *kept = facts;
+    }
+}
+
+/// What office `o` knows of a shipment's declaration on day `day`.
+fn facts_of(
+    w: &Sim,
+    d: &Declaration,
+    v: &Voyage,
+    o: usize,
+    day: u32,
+    advance_info_seed: u64,
+) -> Facts {
+    let country = &w.countries[w.offices[o].country as usize];
+    Facts {
+        serial: v.serial as u64,
+        hs: d.hs,
+        exporter: d.exporter,
+        consignee: d.consignee,
+        declared_value: d.value,
+        declared_kg: d.kg,
+        vague: d.flags & Declaration::VAGUE != 0,
+        licence: d.flags & Declaration::LICENCE != 0,
+        advance_info: unit(advance_info_seed, v.serial as u64, o as u64)
+            < country.advance_information,
+        route: v.route,
+        day,
     }
 }
 
@@ -172,7 +176,6 @@ pub fn inspect(
     conditions: Res<Conditions>,
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
-    shipments: Query<(&Cargo, &Declaration, &Voyage)>,
 ) {
     let w = &*w.0;
     let model = &w.inspection;
@@ -190,9 +193,11 @@ pub fn inspect(
         let tally = &mut counts.0;
         for k in 0..desk.selected.len() {
             let i = desk.selected[k] as usize;
-            let Ok((cargo, decl, voyage)) = shipments.get(desk.inbox[i]) else {
-                continue;
-            };
+            let Shipment {
+                cargo,
+                decl,
+                voyage,
+            } = desk.inbox[i];
             tally.inspections += 1;
             tally.officer_hours += m.officer_hours;
             tally.offices[o].inspections += 1;
@@ -231,8 +236,11 @@ pub fn inspect(
                 if category == Category::Nuclear && office.has_radiation_portal {
                     p_recognise = p_recognise.max(model.radiation_portal);
                 }
-                let found = unit(streams.inspection_seed, voyage.serial, voyage.stop as u64)
-                    < p_find * p_recognise;
+                let found = unit(
+                    streams.inspection_seed,
+                    voyage.serial as u64,
+                    voyage.stop as u64,
+                ) < p_find * p_recognise;
                 match (found, country.legal_framework) {
                     (true, true) => Outcome::Seize,
                     (true, false) => Outcome::Unseizable {
@@ -279,11 +287,9 @@ pub fn act(
     streams: Res<Streams>,
     mut calendar: ResMut<Calendar>,
     mut counts: ResMut<Counts>,
-    mut done: ResMut<Done>,
     mut alerts: ResMut<Alerts>,
     mut plans: ResMut<PlansRes>,
     mut desks: Query<&mut Desk>,
-    mut shipments: Query<(&Cargo, &Declaration, &mut Voyage)>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -294,11 +300,13 @@ pub fn act(
         }
         let desk = &mut *desk;
         let o = desk.office as usize;
-        let inbox = std::mem::take(&mut desk.inbox);
-        for (i, &e) in inbox.iter().enumerate() {
-            let Ok((cargo, decl, mut voyage)) = shipments.get_mut(e) else {
-                continue;
-            };
+        let mut inbox = std::mem::take(&mut desk.inbox);
+        for (i, mut s) in inbox.drain(..).enumerate() {
+            let Shipment {
+                cargo,
+                decl,
+                voyage,
+            } = &mut s;
             let tally = &mut counts.0;
             if voyage.flags & Voyage::REACHED_OFFICE == 0 {
                 voyage.flags |= Voyage::REACHED_OFFICE;
@@ -310,16 +318,19 @@ pub fn act(
                 && let Some(plan) = in_operation(w, &mode, o, day)
                 && plan.platform.flag_uninspected
                 && let (_, Some(watch)) = used(desk)
-                && worth_flagging(watch.indicators(w, &desk.facts[i]))
+                && worth_flagging(watch.indicators(
+                    w,
+                    &facts_of(w, decl, voyage, o, day, streams.advance_info_seed),
+                ))
             {
-                let sent = send_alerts(w, plan, &mut alerts, o, tick, None, &voyage);
+                let sent = send_alerts(w, plan, &mut alerts, o, tick, None, voyage);
                 tally.alerts_sent += sent;
                 tally.alerts_from_flags += sent;
             }
             if matches!(outcome, Outcome::Seize | Outcome::Unseizable { .. }) {
                 if let Some(plan) = in_operation(w, &mode, o, day) {
                     tally.alerts_sent +=
-                        send_alerts(w, plan, &mut alerts, o, tick, Some(decl), &voyage);
+                        send_alerts(w, plan, &mut alerts, o, tick, Some(decl), voyage);
                 }
                 let node = w.offices[o].node;
                 let learn_at = tick
@@ -337,7 +348,7 @@ pub fn act(
             let dwell = match outcome {
                 Outcome::Seize => {
                     tally.fates(class(w, cargo)).seized += 1;
-                    tally.count_seizure_at(role_at(w, &voyage));
+                    tally.count_seizure_at(role_at(w, voyage));
                     tally.offices[o].seizures += 1;
                     tally.value_seized += cargo.value as f64;
                     if let Some(n) = tally.seizures_per_day.get_mut(day as usize) {
@@ -350,7 +361,9 @@ pub fn act(
                     } else {
                         match used(desk) {
                             (name, Some(watch)) => {
-                                format!("{name}: {}", describe(watch.indicators(w, &desk.facts[i])))
+                                let f =
+                                    facts_of(w, decl, voyage, o, day, streams.advance_info_seed);
+                                format!("{name}: {}", describe(watch.indicators(w, &f)))
                             }
                             (name, None) => format!("{name} (random selection)"),
                         }
@@ -360,9 +373,8 @@ pub fn act(
                         .as_ref()
                         .is_some_and(|p| p.focus[cargo.commodity as usize]);
                     tally.seizures.push(seizure_record(
-                        w, o, day, cargo, decl, &voyage, found_by, focus,
+                        w, o, day, cargo, decl, voyage, found_by, focus,
                     ));
-                    done.0.push(e);
                     continue;
                 }
                 Outcome::Pass => 0.0,
@@ -372,21 +384,10 @@ pub fn act(
                 tally.licit_dwell_hours += dwell;
                 tally.offices[o].licit_dwell_hours += dwell;
             }
-            advance(
-                w,
-                e,
-                cargo,
-                &mut voyage,
-                dwell,
-                tick,
-                streams.waits_seed,
-                &mut calendar,
-                tally,
-                &mut done.0,
-            );
+            advance(w, s, dwell, tick, streams.waits_seed, &mut calendar, tally);
         }
+        // Keep the inbox's capacity for the next tick.
         desk.inbox = inbox;
-        desk.inbox.clear();
         desk.selected.clear();
         desk.outcomes.clear();
     }
@@ -426,7 +427,7 @@ fn send_alerts(
     let mut send = |office: Option<u16>, due: u32| {
         let m = Message {
             office,
-            shipment: Some(v.serial),
+            shipment: Some(v.serial as u64),
             traders: traders.clone(),
             expires,
         };
@@ -476,7 +477,7 @@ fn seizure_record(
         .min(legs.len().saturating_sub(1))];
     let com = &w.commodities[cargo.commodity as usize];
     Seizure {
-        shipment: v.serial,
+        shipment: v.serial as u64,
         day,
         date: w.date(day),
         country: w.countries[node.country as usize].iso3.clone(),

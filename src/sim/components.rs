@@ -1,5 +1,10 @@
-//! ECS components and resources. Components are small and plain: a shipment is three of
-//! them (what it is, what it says it is, where it is), about 60 bytes in all.
+//! ECS components and resources. Offices are entities; shipments are not: there are tens
+//! of millions of them, each touched a handful of times, so a shipment is a plain value
+//! (what it is, what it says it is, where it is; 52 bytes) that moves from the list of
+//! new shipments to the arrival calendar, to an office's inbox and back to the calendar.
+//! Every stage reads its shipments in order from one list instead of chasing ids across
+//! memory, and a shipment that leaves the simulation is simply not put back anywhere, so
+//! memory follows the shipments in flight.
 
 use std::sync::Arc;
 
@@ -7,14 +12,14 @@ use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
 use crate::metrics::Tally;
-use crate::targeting::{Facts, Strategy};
+use crate::targeting::Strategy;
 use crate::world::World as Sim;
 
 /// No network: the shipment is licit.
 pub const LICIT: u16 = u16::MAX;
 
 /// The truth of a consignment.
-#[derive(Component, Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Cargo {
     pub commodity: u16,
     /// Index of the illicit network, or [`LICIT`].
@@ -32,7 +37,7 @@ impl Cargo {
 }
 
 /// What the trader declared.
-#[derive(Component, Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Declaration {
     pub hs: u16,
     pub flags: u8,
@@ -48,10 +53,11 @@ impl Declaration {
 }
 
 /// Where the shipment is on its route.
-#[derive(Component, Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Voyage {
-    /// Serial number within the run: the key of its counter-based random draws.
-    pub serial: u64,
+    /// Serial number within the run: the key of its counter-based random draws (widened
+    /// to `u64` wherever it is used, so a run has at most `u32::MAX` declarations).
+    pub serial: u32,
     pub route: u32,
     /// Stop it is at (0 = origin).
     pub stop: u8,
@@ -62,6 +68,21 @@ pub struct Voyage {
 
 impl Voyage {
     pub const REACHED_OFFICE: u8 = 1;
+}
+
+/// One shipment: its truth, its declaration and its voyage.
+#[derive(Debug, Clone, Copy)]
+pub struct Shipment {
+    pub cargo: Cargo,
+    pub decl: Declaration,
+    pub voyage: Voyage,
+}
+
+/// Shipments in flight now and at most, counted at the end of each tick.
+#[derive(Resource, Default, Debug, Clone, Copy)]
+pub struct InFlight {
+    pub now: usize,
+    pub peak: usize,
 }
 
 /// What happens to one declaration at an office this tick.
@@ -96,9 +117,7 @@ pub struct Desk {
     pub local: Vec<Option<u32>>,
     pub view: crate::targeting::Excluding,
     pub rng: ChaCha8Rng,
-    pub inbox: Vec<Entity>,
-    /// What the office knows of each declaration in the inbox.
-    pub facts: Vec<Facts>,
+    pub inbox: Vec<Shipment>,
     pub selected: Vec<u32>,
     pub outcomes: Vec<Outcome>,
 }
@@ -119,20 +138,73 @@ pub struct Clock {
     pub tick: u32,
 }
 
-/// Arrival calendar: the shipments that reach their next stop in each tick. Only these
-/// are touched; a shipment at sea costs nothing.
+/// Arrival calendar: the shipments that reach their next stop in each tick, in the order
+/// they were booked. Only these are touched; a shipment at sea costs nothing.
+///
+/// A bucket is a list of fixed-size chunks, and chunks emptied by the tick that read
+/// them are reused by the buckets that fill later. Growing one `Vec` per bucket instead
+/// would copy on every doubling and leave the allocator's heap fragmented: at 5M
+/// declarations that cost a third of the peak memory.
 #[derive(Resource)]
 pub struct Calendar {
-    pub buckets: Vec<Vec<Entity>>,
+    buckets: Vec<Vec<Vec<Shipment>>>,
+    spare: Vec<Vec<Shipment>>,
+}
+
+impl Calendar {
+    /// Shipments per chunk: 4,096 × 52 bytes ≈ 208 KiB.
+    pub const CHUNK: usize = 4096;
+
+    pub fn new(ticks: u32) -> Calendar {
+        Calendar {
+            buckets: (0..ticks).map(|_| Vec::new()).collect(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Book a shipment's arrival in tick `tick` (which must be within the run).
+    pub fn book(&mut self, tick: u32, s: Shipment) {
+        let bucket = &mut self.buckets[tick as usize];
+        match bucket.last_mut() {
+            Some(chunk) if chunk.len() < Self::CHUNK => chunk.push(s),
+            _ => {
+                let mut chunk = self
+                    .spare
+                    .pop()
+                    .unwrap_or_else(|| Vec::with_capacity(Self::CHUNK));
+                chunk.push(s);
+                bucket.push(chunk);
+            }
+        }
+    }
+
+    /// Take the chunks of tick `tick`, in booking order. Hand each back with
+    /// [`Calendar::recycle`] once read.
+    pub fn take(&mut self, tick: u32) -> Vec<Vec<Shipment>> {
+        std::mem::take(&mut self.buckets[tick as usize])
+    }
+
+    /// Return a chunk for reuse.
+    pub fn recycle(&mut self, mut chunk: Vec<Shipment>) {
+        chunk.clear();
+        if chunk.capacity() == Self::CHUNK {
+            self.spare.push(chunk);
+        }
+    }
+
+    /// Shipments booked in all ticks.
+    pub fn len(&self) -> usize {
+        self.buckets.iter().flatten().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Shipments generated this tick, waiting for their declaration.
 #[derive(Resource, Default)]
-pub struct Fresh(pub Vec<Entity>);
-
-/// Shipments that left the simulation this tick (delivered, seized, beyond the horizon).
-#[derive(Resource, Default)]
-pub struct Done(pub Vec<Entity>);
+pub struct Fresh(pub Vec<Shipment>);
 
 /// Office entities by office index.
 #[derive(Resource)]

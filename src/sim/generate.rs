@@ -76,7 +76,8 @@ pub fn generate(world: &mut World) {
     let base = streams.next_serial;
     streams.next_serial += n;
     let th = w.tick_hours;
-    let mut bundles = Vec::with_capacity(n as usize);
+    let mut fresh = std::mem::take(&mut world.resource_mut::<Fresh>().0);
+    fresh.reserve(n as usize);
     let mut tally = world.resource_mut::<Counts>();
     for k in 0..n {
         let serial = base + k;
@@ -136,24 +137,23 @@ pub fn generate(world: &mut World) {
         };
         let hour = tick * th + rng.random_range(0..th);
         tally.0.fates(class(&w, &cargo)).generated += 1;
-        bundles.push((
+        fresh.push(Shipment {
             cargo,
-            Declaration {
+            decl: Declaration {
                 exporter,
                 consignee,
                 ..Declaration::default()
             },
-            Voyage {
-                serial,
+            voyage: Voyage {
+                serial: u32::try_from(serial).expect("more than u32::MAX declarations"),
                 route,
                 stop: 0,
                 flags: 0,
                 hour,
             },
-        ));
+        });
     }
-    let fresh: Vec<Entity> = world.spawn_batch(bundles).collect();
-    world.resource_mut::<Fresh>().0.extend(fresh);
+    world.resource_mut::<Fresh>().0 = fresh;
     world.insert_resource(plans);
     world.insert_resource(streams);
 }
@@ -202,7 +202,6 @@ pub fn declare(
     mut fresh: ResMut<Fresh>,
     mut streams: ResMut<Streams>,
     mut calendar: ResMut<Calendar>,
-    mut shipments: Query<(&Cargo, &Voyage, &mut Declaration)>,
 ) {
     let w = &*w.0;
     let Streams {
@@ -212,10 +211,12 @@ pub fn declare(
         ..
     } = &mut *streams;
     let tm = &w.trader_model;
-    for &e in &fresh.0 {
-        let Ok((cargo, voyage, mut decl)) = shipments.get_mut(e) else {
-            continue;
-        };
+    for Shipment {
+        cargo,
+        voyage,
+        decl,
+    } in fresh.0.iter_mut()
+    {
         let com = &w.commodities[cargo.commodity as usize];
         if cargo.is_illicit() {
             let choice = Choice {
@@ -249,5 +250,7 @@ pub fn declare(
         let j = order.random_range(0..=k);
         fresh.0.swap(k, j);
     }
-    calendar.buckets[clock.tick as usize].append(&mut fresh.0);
+    for s in fresh.0.drain(..) {
+        calendar.book(clock.tick, s);
+    }
 }

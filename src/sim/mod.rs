@@ -39,36 +39,43 @@ pub struct RunOutput {
     pub metrics: RunMetrics,
 }
 
-/// The schedule, in the order a shipment lives: the day's injects, generate, declare,
-/// move, the platform delivers alerts, assess, inspect, act, traffickers adapt, measure.
-pub fn schedule() -> Schedule {
-    let mut s = Schedule::default();
-    s.set_executor(SingleThreadedExecutor::new());
-    s.add_systems(
-        (
-            crate::operation::injects::injects,
-            generate::generate,
-            generate::declare,
-            movement::movement,
-            crate::operation::platform::receive,
-            checkpoint::assess,
-            checkpoint::inspect,
-            checkpoint::act,
-            crate::adversary::adapt,
-            measure,
-        )
-            .chain(),
-    );
-    s
+/// The stages of a tick, in the order a shipment lives: the day's injects, generate,
+/// declare, move, the platform delivers alerts, assess, inspect, act, traffickers adapt,
+/// measure.
+pub const STAGES: [&str; 10] = [
+    "injects", "generate", "declare", "movement", "platform", "assess", "inspect", "act", "adapt",
+    "measure",
+];
+
+/// One single-threaded schedule per stage, in [`STAGES`] order. Running them one after
+/// the other is exactly the chained schedule, and lets a caller time each stage.
+pub fn stages() -> Vec<Schedule> {
+    fn one<M>(system: impl IntoScheduleConfigs<bevy_ecs::system::ScheduleSystem, M>) -> Schedule {
+        let mut s = Schedule::default();
+        s.set_executor(SingleThreadedExecutor::new());
+        s.add_systems(system);
+        s
+    }
+    vec![
+        one(crate::operation::injects::injects),
+        one(generate::generate),
+        one(generate::declare),
+        one(movement::movement),
+        one(crate::operation::platform::receive),
+        one(checkpoint::assess),
+        one(checkpoint::inspect),
+        one(checkpoint::act),
+        one(crate::adversary::adapt),
+        one(measure),
+    ]
 }
 
 /// Stage 7: shipments that were delivered, seized or left beyond the horizon have been
-/// counted; they leave the World.
-pub fn measure(world: &mut World) {
-    let done = std::mem::take(&mut world.resource_mut::<Done>().0);
-    for e in done {
-        world.despawn(e);
-    }
+/// counted and dropped; count those still in flight.
+pub fn measure(calendar: Res<Calendar>, mut in_flight: ResMut<InFlight>) {
+    let now = calendar.len();
+    in_flight.now = now;
+    in_flight.peak = in_flight.peak.max(now);
 }
 
 /// Set up a fresh ECS world for one replication.
@@ -98,11 +105,9 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
         participant,
         w.ticks(),
     ));
-    ecs.insert_resource(Calendar {
-        buckets: vec![Vec::new(); w.ticks() as usize],
-    });
+    ecs.insert_resource(Calendar::new(w.ticks()));
     ecs.insert_resource(Fresh::default());
-    ecs.insert_resource(Done::default());
+    ecs.insert_resource(InFlight::default());
     ecs.insert_resource(generate::Volume::new(w));
     ecs.insert_resource(generate::PlansRes(Plans::new(w)));
     ecs.insert_resource(Streams {
@@ -152,7 +157,6 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
                 view: Default::default(),
                 rng: ChaCha8Rng::seed_from_u64(strategy_seed(seed, i)),
                 inbox: Vec::new(),
-                facts: Vec::new(),
                 selected: Vec::new(),
                 outcomes: Vec::new(),
             })
@@ -163,14 +167,52 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
     ecs
 }
 
+/// Where one replication's time went: seconds per stage (in [`STAGES`] order, summed
+/// over ticks) and the most shipments in flight at the end of a tick.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub stage_seconds: [f64; STAGES.len()],
+    pub peak_in_flight: usize,
+}
+
+impl Profile {
+    /// Seconds spent in the stage called `name` (0 if there is none).
+    pub fn stage(&self, name: &str) -> f64 {
+        STAGES
+            .iter()
+            .position(|s| *s == name)
+            .map_or(0.0, |i| self.stage_seconds[i])
+    }
+
+    /// Add another run's profile (for a total over runs).
+    pub fn add(&mut self, other: &Profile) {
+        for (a, b) in self.stage_seconds.iter_mut().zip(other.stage_seconds) {
+            *a += b;
+        }
+        self.peak_in_flight = self.peak_in_flight.max(other.peak_in_flight);
+    }
+}
+
 /// Run one replication to the end.
 pub fn run(w: &Arc<Sim>, opts: &RunOptions) -> RunOutput {
+    run_profiled(w, opts).0
+}
+
+/// Run one replication to the end, timing each stage. The timing reads the clock twice
+/// per stage and tick, which costs nothing measurable, and never changes the results.
+pub fn run_profiled(w: &Arc<Sim>, opts: &RunOptions) -> (RunOutput, Profile) {
     let mut ecs = setup(w, opts);
-    let mut schedule = schedule();
+    let mut stages = stages();
+    let mut profile = Profile::default();
     for tick in 0..w.ticks() {
         ecs.resource_mut::<Clock>().tick = tick;
-        schedule.run(&mut ecs);
+        for (stage, secs) in stages.iter_mut().zip(profile.stage_seconds.iter_mut()) {
+            let t0 = std::time::Instant::now();
+            stage.run(&mut ecs);
+            *secs += t0.elapsed().as_secs_f64();
+        }
     }
+    profile.peak_in_flight = ecs.resource::<InFlight>().peak;
     let mut tally = ecs
         .remove_resource::<Counts>()
         .map(|c| c.0)
@@ -179,9 +221,12 @@ pub fn run(w: &Arc<Sim>, opts: &RunOptions) -> RunOutput {
         tally.expected_routes = plans.0.expected_routes(w);
     }
     let metrics = RunMetrics::from_tally(&tally);
-    RunOutput {
-        seed: opts.seed,
-        tally,
-        metrics,
-    }
+    (
+        RunOutput {
+            seed: opts.seed,
+            tally,
+            metrics,
+        },
+        profile,
+    )
 }

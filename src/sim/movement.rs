@@ -21,47 +21,60 @@ pub fn movement(
     desks: Res<Desks>,
     mut calendar: ResMut<Calendar>,
     mut counts: ResMut<Counts>,
-    mut done: ResMut<Done>,
     mut desk_q: Query<&mut Desk>,
-    mut shipments: Query<(&Cargo, &mut Voyage)>,
 ) {
     let w = &*w.0;
-    let due = std::mem::take(&mut calendar.buckets[clock.tick as usize]);
-    for e in due {
-        let Ok((cargo, mut voyage)) = shipments.get_mut(e) else {
-            continue;
-        };
-        let node_id = w.routes.stop(voyage.route, voyage.stop as usize) as usize;
-        if let Some(reopens) = conditions.closed_until(node_id, clock.tick) {
+    for mut chunk in calendar.take(clock.tick) {
+        for s in chunk.drain(..) {
+            arrive(
+                w,
+                s,
+                clock.tick,
+                streams.waits_seed,
+                &conditions,
+                &desks,
+                &mut calendar,
+                &mut counts.0,
+                &mut desk_q,
+            );
+        }
+        calendar.recycle(chunk);
+    }
+}
+
+/// One shipment reaches its next stop.
+#[allow(clippy::too_many_arguments)]
+fn arrive(
+    w: &Sim,
+    s: Shipment,
+    tick: u32,
+    waits_seed: u64,
+    conditions: &Conditions,
+    desks: &Desks,
+    calendar: &mut Calendar,
+    tally: &mut Tally,
+    desk_q: &mut Query<&mut Desk>,
+) {
+    {
+        let node_id = w.routes.stop(s.voyage.route, s.voyage.stop as usize) as usize;
+        if let Some(reopens) = conditions.closed_until(node_id, tick) {
             // A closed port: the shipment waits at anchor until it reopens.
             if reopens < w.ticks() {
-                calendar.buckets[reopens as usize].push(e);
+                calendar.book(reopens, s);
             } else {
-                counts.0.fates(class(w, cargo)).in_transit += 1;
-                done.0.push(e);
+                tally.fates(class(w, &s.cargo)).in_transit += 1;
             }
-            continue;
+            return;
         }
         let node = &w.nodes[node_id];
-        let role = role_at(w, &voyage);
+        let role = role_at(w, &s.voyage);
         match node.office {
             Some(o) if w.offices[o as usize].assesses(role) => {
                 if let Ok(mut desk) = desk_q.get_mut(desks.0[o as usize]) {
-                    desk.inbox.push(e);
+                    desk.inbox.push(s);
                 }
             }
-            _ => advance(
-                w,
-                e,
-                cargo,
-                &mut voyage,
-                0.0,
-                clock.tick,
-                streams.waits_seed,
-                &mut calendar,
-                &mut counts.0,
-                &mut done.0,
-            ),
+            _ => advance(w, s, 0.0, tick, waits_seed, calendar, tally),
         }
     }
 }
@@ -79,28 +92,25 @@ pub fn role_at(w: &Sim, v: &Voyage) -> Role {
 /// Release a shipment from its current stop after `dwell` hours: deliver it if this was
 /// its destination, otherwise book its arrival at the next stop (after waiting for the
 /// service's next departure). Arrivals after the run's end count as in transit and leave
-/// the simulation, since nothing can happen to them any more.
-#[allow(clippy::too_many_arguments)]
+/// the simulation, since nothing can happen to them any more. A shipment that leaves is
+/// dropped here.
 pub fn advance(
     w: &Sim,
-    e: Entity,
-    cargo: &Cargo,
-    v: &mut Voyage,
+    mut s: Shipment,
     dwell: f64,
     tick: u32,
     waits_seed: u64,
     calendar: &mut Calendar,
     tally: &mut Tally,
-    done: &mut Vec<Entity>,
 ) {
-    let fates = tally.fates(class(w, cargo));
+    let fates = tally.fates(class(w, &s.cargo));
+    let v = &mut s.voyage;
     let legs = w.routes.legs_of(v.route);
     let Some(leg) = legs.get(v.stop as usize) else {
         fates.delivered += 1;
-        done.push(e);
         return;
     };
-    let wait = unit(waits_seed, v.serial, v.stop as u64) * leg.headway_hours as f64;
+    let wait = unit(waits_seed, v.serial as u64, v.stop as u64) * leg.headway_hours as f64;
     let arrive = v.hour as f64 + dwell + wait + leg.travel_hours as f64;
     v.stop += 1;
     v.hour = arrive.round() as u32;
@@ -109,8 +119,7 @@ pub fn advance(
     let due = (v.hour / w.tick_hours).max(tick + 1);
     if due >= w.ticks() {
         fates.in_transit += 1;
-        done.push(e);
     } else {
-        calendar.buckets[due as usize].push(e);
+        calendar.book(due, s);
     }
 }
