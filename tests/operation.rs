@@ -357,3 +357,44 @@ fn the_binary_writes_operation_figures_and_the_timeline() {
         serde_json::from_slice(&read(&dir.path().join("seizures.json"))).unwrap();
     assert_eq!(json.as_array().unwrap().len() as u64, seized);
 }
+
+/// An export office with one scan a day cannot inspect most of what its profile marks:
+/// it flags those shipments to the offices down their route, which inspect them.
+#[test]
+fn profile_hits_that_cannot_be_inspected_are_flagged_downstream() {
+    let busy_export = [(
+        r#"Node(code: "CNSHA", trade_weight: 1.0, office: Office(capacity_hours: 40.0, strategy: "risk", roles: [Export, Import])),"#,
+        r#"Node(code: "CNSHA", trade_weight: 1.0, office: Office(capacity_hours: 1.0, strategy: "risk", roles: [Export, Import])),"#,
+    )];
+    let operation = |flag: bool| {
+        format!(
+            r#"operation: Some(Operation(
+                name: "test",
+                phases: [Phase(kind: Interdiction, start_day: 0, end_day: 28)],
+                platform: Platform(flag_uninspected: {flag}),
+            )),"#
+        )
+    };
+    let on = run_with(
+        &world(&tutorial_with(&busy_export, &operation(true))),
+        2,
+        false,
+    );
+    let off = run_with(
+        &world(&tutorial_with(&busy_export, &operation(false))),
+        2,
+        false,
+    );
+    assert_eq!(off.metrics.alerts_from_flags, 0);
+    assert!(
+        on.metrics.alerts_from_flags > 50,
+        "{}",
+        on.metrics.alerts_from_flags
+    );
+    assert!(
+        on.metrics.alerts_acted_on > off.metrics.alerts_acted_on,
+        "flags acted on: {} vs {}",
+        on.metrics.alerts_acted_on,
+        off.metrics.alerts_acted_on
+    );
+}
