@@ -49,6 +49,11 @@ enum Command {
         /// Seeded replications, run in parallel; metrics reported as mean and 95% CI.
         #[arg(long, default_value_t = 1)]
         reps: usize,
+        /// With --reps and an operation in the scenario: also run business as usual on
+        /// the same seeds and report the operation's effect as a paired difference with
+        /// its 95% CI (a single run always does).
+        #[arg(long)]
+        baseline: bool,
         /// Print wall time, declarations simulated per second, peak memory and, for a
         /// single run, the time of each stage (on standard error).
         #[arg(long)]
@@ -148,6 +153,7 @@ fn execute(cmd: Command) -> Result<(), Error> {
             declarations,
             strategy,
             reps,
+            baseline,
             profile,
         } => {
             let started = Instant::now();
@@ -155,13 +161,20 @@ fn execute(cmd: Command) -> Result<(), Error> {
             let load_seconds = started.elapsed().as_secs_f64();
             let strategy = strategy.map(|n| strategy_index(&w, &n)).transpose()?;
             let seed = seed.unwrap_or(w.seed);
+            if baseline && w.operation.is_none() {
+                return Err(format!(
+                    "--baseline: {} has no operation to compare with business as usual",
+                    scenario.display()
+                )
+                .into());
+            }
             if reps > 1 {
                 let t0 = Instant::now();
-                run_replicated(&w, seed, reps, strategy, out)?;
+                run_replicated(&w, seed, reps, strategy, baseline, out)?;
                 if profile {
                     let runs = RunsProfile {
                         what: format!("{reps} replications, in parallel"),
-                        declarations: w.declarations * reps as u64,
+                        declarations: w.declarations * reps as u64 * (1 + baseline as u64),
                         load_seconds,
                         run_seconds: t0.elapsed().as_secs_f64(),
                         stages: None,
@@ -315,10 +328,13 @@ fn run_replicated(
     seed: u64,
     reps: usize,
     strategy: Option<usize>,
+    baseline: bool,
     out: Option<PathBuf>,
 ) -> Result<(), Error> {
-    let bar = progress_bar(reps as u64);
+    let bar = progress_bar(reps as u64 * (1 + baseline as u64));
     let runs = experiment::replicate(w, seed, reps, strategy, &|| bar.inc(1));
+    let base =
+        baseline.then(|| experiment::replicate_runs(w, seed, reps, strategy, true, &|| bar.inc(1)));
     bar.finish_and_clear();
     let rows = experiment::summarise(&runs);
     println!(
@@ -326,6 +342,14 @@ fn run_replicated(
         w.name, reps, seed
     );
     print!("{}", experiment::estimates_table(&rows));
+    let effect = base.as_ref().map(|b| experiment::paired_effect(&runs, b));
+    if let (Some(effect), Some(plan)) = (&effect, &w.operation) {
+        println!(
+            "\nWhat \"{}\" added: with operation − business as usual, paired on the same seeds\n",
+            plan.name
+        );
+        print!("{}", experiment::estimates_table(effect));
+    }
     if let Some(dir) = out {
         ensure_dir(&dir)?;
         let mut wtr = csv::Writer::from_writer(Vec::new());
@@ -338,11 +362,18 @@ fn run_replicated(
             &wtr.into_inner().map_err(|e| e.to_string())?,
         )?;
         let summary: std::collections::BTreeMap<&str, _> = rows.into_iter().collect();
+        let business_as_usual = base.as_ref().map(|b| {
+            experiment::summarise(b)
+                .into_iter()
+                .collect::<std::collections::BTreeMap<_, _>>()
+        });
+        let effect = effect.map(|e| e.into_iter().collect::<std::collections::BTreeMap<_, _>>());
         write_atomic(
             &dir.join("summary.json"),
             &serde_json::to_vec_pretty(&serde_json::json!({
                 "scenario": w.name, "base_seed": seed, "replications": reps,
                 "strategy": strategy.map(|s| w.strategies[s].name.clone()), "metrics": summary,
+                "business_as_usual": business_as_usual, "operation_effect": effect,
             }))?,
         )?;
         println!("\nwrote {}/replications.csv, summary.json", dir.display());

@@ -398,3 +398,48 @@ fn profile_hits_that_cannot_be_inspected_are_flagged_downstream() {
         off.metrics.alerts_acted_on
     );
 }
+
+#[test]
+fn replications_with_baseline_report_the_paired_operation_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stce(&[
+        "run",
+        scenario_path("asean-cosmo.ron").to_str().unwrap(),
+        "--declarations",
+        "20000",
+        "--reps",
+        "4",
+        "--baseline",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("paired on the same seeds"));
+    let s: serde_json::Value =
+        serde_json::from_slice(&read(&dir.path().join("summary.json"))).unwrap();
+    let effect = &s["operation_effect"]["alerts_sent"];
+    assert_eq!(effect["n"].as_u64(), Some(4), "{effect}");
+    // Business as usual sends no alert: the effect is the operation's own count.
+    assert_eq!(
+        effect["mean"].as_f64(),
+        s["metrics"]["alerts_sent"]["mean"].as_f64()
+    );
+    assert_eq!(
+        s["business_as_usual"]["alerts_sent"]["mean"].as_f64(),
+        Some(0.0)
+    );
+
+    let tutorial = stce(&[
+        "run",
+        scenario_path("tutorial.ron").to_str().unwrap(),
+        "--reps",
+        "2",
+        "--baseline",
+    ]);
+    assert_eq!(tutorial.status.code(), Some(2));
+    assert!(
+        text(&tutorial.stderr).contains("has no operation"),
+        "{}",
+        text(&tutorial.stderr)
+    );
+}

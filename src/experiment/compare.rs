@@ -10,10 +10,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    Replication, csv_header, csv_row, estimates_table, fmt, mean_daily_seizures, metric_names, one,
-    summarise,
+    Replication, csv_header, csv_row, estimates_table, fmt, mean_daily_seizures, one,
+    paired_effect, summarise,
 };
-use crate::metrics::stats::{Estimate, paired_difference};
+use crate::metrics::stats::Estimate;
 use crate::report::io::{ensure_dir, write_atomic};
 use crate::report::plots::{self, Band, BandPoint};
 use crate::world::World;
@@ -55,7 +55,7 @@ pub fn compare(
     let flat: Vec<Replication> = (0..reps * ns)
         .into_par_iter()
         .map(|k| {
-            let r = one(w, base_seed, k / ns, Some(strategies[k % ns]));
+            let r = one(w, base_seed, k / ns, Some(strategies[k % ns]), false);
             progress();
             r
         })
@@ -76,25 +76,9 @@ pub fn compare(
 }
 
 impl Comparison {
-    fn column(&self, s: usize, metric: usize) -> Vec<f64> {
-        self.runs[s]
-            .iter()
-            .map(|r| r.metrics.scalars()[metric].1)
-            .collect()
-    }
-
     /// Paired difference of every metric, strategy `s` minus the first.
     pub fn differences(&self, s: usize) -> Vec<(&'static str, Estimate)> {
-        metric_names()
-            .into_iter()
-            .enumerate()
-            .map(|(k, name)| {
-                (
-                    name,
-                    paired_difference(&self.column(0, k), &self.column(s, k)),
-                )
-            })
-            .collect()
+        paired_effect(&self.runs[s], &self.runs[0])
     }
 
     /// The comparison as the terminal shows it.

@@ -47,24 +47,43 @@ pub fn replicate(
     strategy: Option<usize>,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Replication> {
+    replicate_runs(w, base_seed, reps, strategy, false, progress)
+}
+
+/// Replications `0..reps` of the scenario, or with `baseline` of its business as usual
+/// (the scenario without its operation) on the same seeds.
+pub fn replicate_runs(
+    w: &Arc<World>,
+    base_seed: u64,
+    reps: usize,
+    strategy: Option<usize>,
+    baseline: bool,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Replication> {
     (0..reps)
         .into_par_iter()
         .map(|i| {
-            let r = one(w, base_seed, i, strategy);
+            let r = one(w, base_seed, i, strategy, baseline);
             progress();
             r
         })
         .collect()
 }
 
-pub fn one(w: &Arc<World>, base_seed: u64, i: usize, strategy: Option<usize>) -> Replication {
+pub fn one(
+    w: &Arc<World>,
+    base_seed: u64,
+    i: usize,
+    strategy: Option<usize>,
+    baseline: bool,
+) -> Replication {
     let seed = replication_seed(base_seed, i);
     let out = run(
         w,
         &RunOptions {
             seed,
             strategy,
-            baseline: false,
+            baseline,
         },
     );
     Replication {
@@ -74,6 +93,27 @@ pub fn one(w: &Arc<World>, base_seed: u64, i: usize, strategy: Option<usize>) ->
         metrics: out.metrics,
         seizures_per_day: out.tally.seizures_per_day,
     }
+}
+
+/// Paired difference of every metric, `with` minus `without`, replication by
+/// replication (both on the same seeds).
+pub fn paired_effect(
+    with: &[Replication],
+    without: &[Replication],
+) -> Vec<(&'static str, Estimate)> {
+    let column = |runs: &[Replication], k: usize| -> Vec<f64> {
+        runs.iter().map(|r| r.metrics.scalars()[k].1).collect()
+    };
+    metric_names()
+        .into_iter()
+        .enumerate()
+        .map(|(k, name)| {
+            (
+                name,
+                crate::metrics::stats::paired_difference(&column(without, k), &column(with, k)),
+            )
+        })
+        .collect()
 }
 
 /// The metric names of [`RunMetrics::scalars`], in order.
