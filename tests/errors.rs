@@ -212,9 +212,38 @@ fn missing_file_is_a_clear_error() {
 
 #[test]
 fn shipped_scenarios_validate() {
-    for s in ["tutorial.ron", "asean-cosmo.ron"] {
+    for s in ["tutorial.ron", "asean-cosmo.ron", "cosmo2-global.ron"] {
         let out = stce(&["validate", scenario_path(s).to_str().unwrap()]);
         assert!(out.status.success(), "{s}: {}", text(&out.stderr));
         assert!(text(&out.stdout).contains("ok"));
+    }
+}
+
+#[test]
+fn inject_naming_an_unknown_service_suggests_the_nearest() {
+    expect_error(
+        "inject.ron",
+        "    illicit: [",
+        r#"    operation: Some(Operation(name: "x", phases: [Phase(kind: Interdiction, start_day: 0, end_day: 28)], injects: [Inject(day: 3, event: NewService(service: "Straits fedder"))])),
+    illicit: ["#,
+        &["operation.injects[0].event.service", "Straits feeder"],
+    );
+}
+
+#[test]
+fn declarations_override_out_of_range_is_an_error() {
+    for n in ["0", "5000000000"] {
+        let out = stce(&[
+            "run",
+            scenario_path("tutorial.ron").to_str().unwrap(),
+            "--declarations",
+            n,
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!("declarations {n}")) && err.contains("4294967295"),
+            "{err}"
+        );
     }
 }

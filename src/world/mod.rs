@@ -171,6 +171,14 @@ pub struct WorldError(pub String);
 impl World {
     /// Build the world of a validated scenario.
     pub fn build(s: &Scenario) -> Result<World, WorldError> {
+        // Checked here as well as in validation: `--declarations` overrides the file.
+        if s.declarations == 0 || s.declarations > u32::MAX as u64 {
+            return Err(WorldError(format!(
+                "declarations {}: must be between 1 and {} in one run (shipment serials are 32-bit)",
+                s.declarations,
+                u32::MAX
+            )));
+        }
         let refs = Reference::embedded();
         let countries: Vec<Country> = s
             .administrations
