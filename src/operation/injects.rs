@@ -3,12 +3,12 @@
 //! is part of the world's route epochs (see `World::epoch`); here it is only recorded.
 
 use bevy_ecs::prelude::*;
-use rand::RngExt;
 
 use super::Effect;
 use super::platform::{Alerts, Message, delivery_tick};
 use crate::sim::components::{Clock, Counts, RunMode, Streams, WorldRes};
 use crate::sim::generate::PlansRes;
+use crate::sim::random::unit;
 
 /// What injects changed, per office and node, and until which tick.
 #[derive(Resource)]
@@ -52,7 +52,7 @@ pub fn injects(
     mut conditions: ResMut<Conditions>,
     mut alerts: ResMut<Alerts>,
     mut plans: ResMut<PlansRes>,
-    mut streams: ResMut<Streams>,
+    streams: Res<Streams>,
     mut counts: ResMut<Counts>,
 ) {
     let w = &*w.0;
@@ -119,10 +119,11 @@ pub fn injects(
             }
             Effect::NewService => {}
             Effect::Publicity => {
+                // Keyed by network and day, not drawn from the adversary's stream: which
+                // networks pause must not depend on what earlier seizures taught them.
                 for (n, net) in w.networks.iter().enumerate() {
-                    if streams
-                        .adversary
-                        .random_bool(net.adaptation.publicity_pause_share.clamp(0.0, 1.0))
+                    if unit(streams.publicity_seed, n as u64, day as u64)
+                        < net.adaptation.publicity_pause_share
                     {
                         let resume = day + net.adaptation.publicity_pause_days;
                         plans.0.pause(n, resume);

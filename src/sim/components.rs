@@ -221,6 +221,8 @@ pub struct Streams {
     pub advance_info_seed: u64,
     /// Seed of the per-tick shuffle of new shipments.
     pub order_seed: u64,
+    /// Seed of the networks' reactions to publicity.
+    pub publicity_seed: u64,
     pub next_serial: u64,
 }
 

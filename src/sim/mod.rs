@@ -118,6 +118,7 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
         waits_seed: derive_seed(seed, Stream::Waits),
         advance_info_seed: derive_seed(seed, Stream::Declare) ^ 0x5EED,
         order_seed: derive_seed(seed, Stream::Order),
+        publicity_seed: derive_seed(seed, Stream::Publicity),
         next_serial: 0,
     });
     let mut tally = Tally::new(w.offices.len(), w.days);

@@ -17,6 +17,8 @@ pub enum Stream {
     Waits = 6,
     /// The order new shipments reach their first office in.
     Order = 7,
+    /// Which networks pause on publicity.
+    Publicity = 8,
     /// Strategy streams: one per office, offset by the office index.
     Strategy = 1 << 20,
 }
