@@ -1,7 +1,8 @@
 //! The simulation: one bevy_ecs World per replication, one schedule that reads in the
 //! order a shipment lives (generate, declare, move, assess, inspect, act, measure).
-//! Shipments are entities; offices are entities; the immutable [`crate::world::World`] is
-//! a shared resource.
+//! Offices are entities; shipments are plain values carried by the arrival calendar and
+//! the offices' inboxes (see `components`); the immutable [`crate::world::World`] is a
+//! shared resource.
 
 pub mod checkpoint;
 pub mod components;
