@@ -3,11 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::risk_score::Weights;
-use super::{Facts, Strategy, Watch, take_top};
+use super::{Facts, Strategy, Watch, select_by_score};
 use crate::scenario::Indicator;
 use crate::world::World;
 
@@ -46,19 +45,24 @@ impl Strategy for IntelligenceLed {
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     ) {
-        self.scored.clear();
-        for (i, f) in facts.iter().enumerate() {
-            let bits = self.watch.indicators(w, f);
-            // An intelligence hit outranks any score.
-            let s = if bits & Indicator::WatchedEntity.bit() != 0 {
-                f64::INFINITY
-            } else {
-                self.weights.score(bits)
-            };
-            if s > self.threshold {
-                self.scored.push((s, rng.random::<u32>(), i as u32));
-            }
-        }
-        take_top(&mut self.scored, max, selected);
+        let (weights, threshold) = (&self.weights, self.threshold);
+        select_by_score(
+            w,
+            &self.watch,
+            facts,
+            max,
+            rng,
+            &mut self.scored,
+            selected,
+            |bits| {
+                // An intelligence hit outranks any score.
+                let s = if bits & Indicator::WatchedEntity.bit() != 0 {
+                    f64::INFINITY
+                } else {
+                    weights.score(bits)
+                };
+                (s > threshold).then_some(s)
+            },
+        );
     }
 }

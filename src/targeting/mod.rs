@@ -11,6 +11,7 @@ pub mod random;
 pub mod risk_score;
 pub mod rules;
 
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::scenario::StrategyKind;
@@ -138,6 +139,29 @@ impl Excluding {
             selected.push(g);
         }
     }
+}
+
+/// Select up to `max` declarations by a score of their indicators (`None`: never
+/// selected), best first. Equal scores are broken at random, so capacity limits do not
+/// always favour the first arrivals. `buf` is the strategy's reusable buffer.
+#[allow(clippy::too_many_arguments)]
+fn select_by_score<K: Copy + PartialOrd>(
+    w: &World,
+    watch: &Watch,
+    facts: &[Facts],
+    max: usize,
+    rng: &mut ChaCha8Rng,
+    buf: &mut Vec<(K, u32, u32)>,
+    selected: &mut Vec<u32>,
+    score: impl Fn(u16) -> Option<K>,
+) {
+    buf.clear();
+    for (i, f) in facts.iter().enumerate() {
+        if let Some(k) = score(watch.indicators(w, f)) {
+            buf.push((k, rng.random::<u32>(), i as u32));
+        }
+    }
+    take_top(buf, max, selected);
 }
 
 /// Rank `(key, tie-break, index)` triples best first and keep the first `k` indices.

@@ -3,10 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Facts, Strategy, Watch, take_top};
+use super::{Facts, Strategy, Watch, select_by_score};
 use crate::scenario::Indicator;
 use crate::world::World;
 
@@ -65,13 +64,19 @@ impl Strategy for RiskScore {
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     ) {
-        self.scored.clear();
-        for (i, f) in facts.iter().enumerate() {
-            let s = self.weights.score(self.watch.indicators(w, f));
-            if s > self.threshold {
-                self.scored.push((s, rng.random::<u32>(), i as u32));
-            }
-        }
-        take_top(&mut self.scored, max, selected);
+        let (weights, threshold) = (&self.weights, self.threshold);
+        select_by_score(
+            w,
+            &self.watch,
+            facts,
+            max,
+            rng,
+            &mut self.scored,
+            selected,
+            |bits| {
+                let s = weights.score(bits);
+                (s > threshold).then_some(s)
+            },
+        );
     }
 }

@@ -1,10 +1,9 @@
 //! Rule-based profiles: a declaration is selected when all indicators of at least one
 //! profile are present; the most profiles matched go first.
 
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Facts, Strategy, Watch, take_top};
+use super::{Facts, Strategy, Watch, select_by_score};
 use crate::scenario::Profile;
 use crate::world::World;
 
@@ -42,16 +41,19 @@ impl Strategy for Rules {
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     ) {
-        self.ranked.clear();
-        for (i, f) in facts.iter().enumerate() {
-            let bits = self.watch.indicators(w, f);
-            let hits = self.masks.iter().filter(|&&m| bits & m == m).count() as u32;
-            if hits > 0 {
-                // A random tie-break among equally matched declarations, so capacity
-                // limits do not always favour the first arrivals.
-                self.ranked.push((hits, rng.random::<u32>(), i as u32));
-            }
-        }
-        take_top(&mut self.ranked, max, selected);
+        let masks = &self.masks;
+        select_by_score(
+            w,
+            &self.watch,
+            facts,
+            max,
+            rng,
+            &mut self.ranked,
+            selected,
+            |bits| {
+                let hits = masks.iter().filter(|&&m| bits & m == m).count() as u32;
+                (hits > 0).then_some(hits)
+            },
+        );
     }
 }
