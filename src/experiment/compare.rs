@@ -265,13 +265,7 @@ impl Comparison {
                 }
             })
             .collect();
-        plots::line_with_bands(
-            &dir.join("detection_vs_inspection"),
-            "Detection rate against inspection rate (95% CI)",
-            "inspection rate",
-            "detection rate",
-            &bands,
-        )?;
+        plots::detection_vs_inspection(dir, &bands)?;
         Ok(())
     }
 }

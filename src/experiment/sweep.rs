@@ -356,12 +356,6 @@ fn plot_cells(
             }),
         }
     }
-    plots::line_with_bands(
-        &dir.join("detection_vs_inspection"),
-        "Detection rate against inspection rate (95% CI)",
-        "inspection rate",
-        "detection rate",
-        &bands,
-    )?;
+    plots::detection_vs_inspection(dir, &bands)?;
     Ok(())
 }

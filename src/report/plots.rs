@@ -562,6 +562,18 @@ impl Chart for LineChart<'_> {
     }
 }
 
+/// `detection_vs_inspection.{png,svg}` in `dir`: detection rate against inspection
+/// rate with a 95% CI band per strategy (written by `compare` and `sweep`).
+pub fn detection_vs_inspection(dir: &Path, bands: &[Band]) -> Result<(), PlotError> {
+    line_with_bands(
+        &dir.join("detection_vs_inspection"),
+        "Detection rate against inspection rate (95% CI)",
+        "inspection rate",
+        "detection rate",
+        bands,
+    )
+}
+
 /// Lines with shaded 95% CI bands and a legend, one line per [`Band`] (e.g. detection
 /// rate against inspection rate, per strategy). Points are drawn in the order given
 /// (sort by `x` beforehand); points with a non-finite `x` or `mean` are skipped, and a
