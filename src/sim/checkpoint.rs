@@ -113,7 +113,6 @@ pub fn assess(
             strategy: own,
             operation_strategy,
             using_operation,
-            full,
             rng,
             selected,
             alerted,
@@ -137,7 +136,24 @@ pub fn assess(
         let rest = max - selected.len();
         let chooser = strategy(own, operation_strategy, *using_operation);
         view.select(chooser, w, &facts, alerted, rest, rng, selected, local);
-        *full = selected.len() >= max;
+        let full = selected.len() >= max;
+
+        // What the profile marks but capacity leaves uninspected is flagged down the
+        // route (in `act`); decided here, where the facts are at hand.
+        let mut flagged = std::mem::take(&mut desk.flagged);
+        flagged.clear();
+        flagged.resize(facts.len(), false);
+        if full
+            && plan.is_some_and(|p| p.platform.flag_uninspected)
+            && let (_, Some(watch)) = used(&desk)
+        {
+            for (i, f) in facts.iter().enumerate() {
+                flagged[i] = !desk.alerted[i]
+                    && desk.local[i].is_none()
+                    && worth_flagging(watch.indicators(w, f));
+            }
+        }
+        desk.flagged = flagged;
     }
 }
 
@@ -313,15 +329,8 @@ pub fn act(
                 tally.fates(class(w, cargo)).reached_office += 1;
             }
             let outcome = desk.outcomes.get(i).copied().unwrap_or(Outcome::Pass);
-            if outcome == Outcome::Pass
-                && desk.full
+            if desk.flagged.get(i).copied().unwrap_or(false)
                 && let Some(plan) = in_operation(w, &mode, o, day)
-                && plan.platform.flag_uninspected
-                && let (_, Some(watch)) = used(desk)
-                && worth_flagging(watch.indicators(
-                    w,
-                    &facts_of(w, decl, voyage, o, day, streams.advance_info_seed),
-                ))
             {
                 let sent = send_alerts(w, plan, &mut alerts, o, tick, None, voyage);
                 tally.alerts_sent += sent;

@@ -108,9 +108,9 @@ pub struct Desk {
     pub operation_strategy: Option<(Box<dyn Strategy>, String)>,
     /// Whether this tick's selection was the operation's.
     pub using_operation: bool,
-    /// Whether this tick's selection used all the capacity (what was left could not be
-    /// inspected).
-    pub full: bool,
+    /// Per inbox entry: marked by the profile but left uninspected for lack of
+    /// capacity, so flagged to the offices further along its route.
+    pub flagged: Vec<bool>,
     /// Per inbox entry: selected because of a platform alert.
     pub alerted: Vec<bool>,
     /// Per inbox entry: its index in the strategy's own view, if the strategy saw it.

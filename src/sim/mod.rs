@@ -153,7 +153,7 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
                 strategy_name: def.name.clone(),
                 operation_strategy,
                 using_operation: false,
-                full: false,
+                flagged: Vec::new(),
                 alerted: Vec::new(),
                 local: Vec::new(),
                 view: Default::default(),
