@@ -4,6 +4,7 @@
 //! trade flows and traffickers are the same and differences are the strategies'.
 
 pub mod compare;
+pub mod runs;
 pub mod sweep;
 
 use std::sync::Arc;

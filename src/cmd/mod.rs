@@ -1,0 +1,37 @@
+//! One module per command; what they share (the error type, strategy lookup, the
+//! progress bar) lives here.
+
+pub mod compare;
+pub mod profile;
+pub mod run;
+pub mod sweep;
+pub mod validate;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use stce::world::World;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// The index of the scenario's strategy called `name`, or an error listing the valid names.
+pub fn strategy_index(w: &World, name: &str) -> Result<usize, Error> {
+    w.strategy_index(name).ok_or_else(|| {
+        let names: Vec<&str> = w.strategies.iter().map(|d| d.name.as_str()).collect();
+        format!(
+            "unknown strategy \"{name}\"; the scenario defines: {}",
+            names.join(", ")
+        )
+        .into()
+    })
+}
+
+pub fn progress_bar(total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(progress_style());
+    bar
+}
+
+pub fn progress_style() -> ProgressStyle {
+    ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} runs, {eta} left")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}

@@ -1,0 +1,142 @@
+//! `stce run`: one run (with business as usual beside an operation) or seeded replications.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use stce::experiment::estimates_table;
+use stce::experiment::runs::{replicate_with_baseline, run_with_baseline};
+use stce::report::summary::{operation_effect, summary};
+use stce::report::tables;
+use stce::sim::RunOptions;
+use stce::{Overrides, load_world};
+
+use super::profile::RunsProfile;
+use super::{Error, progress_bar, strategy_index};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Scenario file (RON), e.g. scenarios/asean-cosmo.ron.
+    scenario: PathBuf,
+    /// Seed of the run (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Write metrics.json, offices.csv and seizures.csv here (with --reps:
+    /// summary.json and replications.csv).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Override the scenario's number of declarations.
+    #[arg(long)]
+    declarations: Option<u64>,
+    /// Make every office use this strategy (a name from the scenario).
+    #[arg(long)]
+    strategy: Option<String>,
+    /// Seeded replications, run in parallel; metrics reported as mean and 95% CI.
+    #[arg(long, default_value_t = 1)]
+    reps: usize,
+    /// With --reps and an operation in the scenario: also run business as usual on
+    /// the same seeds and report the operation's effect as a paired difference with
+    /// its 95% CI (a single run always does).
+    #[arg(long)]
+    baseline: bool,
+    /// Print wall time, declarations simulated per second, peak memory and, for a
+    /// single run, the time of each stage (on standard error).
+    #[arg(long)]
+    profile: bool,
+}
+
+pub fn execute(a: Args) -> Result<(), Error> {
+    let started = Instant::now();
+    let w = load_world(
+        &a.scenario,
+        &Overrides {
+            declarations: a.declarations,
+        },
+    )?;
+    let load_seconds = started.elapsed().as_secs_f64();
+    let strategy = a.strategy.map(|n| strategy_index(&w, &n)).transpose()?;
+    let seed = a.seed.unwrap_or(w.seed);
+    if a.baseline && w.operation.is_none() {
+        return Err(format!(
+            "--baseline: {} has no operation to compare with business as usual",
+            a.scenario.display()
+        )
+        .into());
+    }
+    let t0 = Instant::now();
+    if a.reps > 1 {
+        let bar = progress_bar(a.reps as u64 * (1 + a.baseline as u64));
+        let r = replicate_with_baseline(&w, seed, a.reps, strategy, a.baseline, &|| bar.inc(1));
+        bar.finish_and_clear();
+        println!(
+            "{} — {} replications (base seed {}), mean and 95% CI\n",
+            w.name, a.reps, seed
+        );
+        print!("{}", estimates_table(&r.summary()));
+        if let (Some(effect), Some(plan)) = (r.effect(), &w.operation) {
+            println!(
+                "\nWhat \"{}\" added: with operation − business as usual, paired on the same seeds\n",
+                plan.name
+            );
+            print!("{}", estimates_table(&effect));
+        }
+        if let Some(dir) = &a.out {
+            r.write(dir)?;
+            println!("\nwrote {}/replications.csv, summary.json", dir.display());
+        }
+        if a.profile {
+            let runs = RunsProfile {
+                what: format!("{} replications, in parallel", a.reps),
+                declarations: w.declarations * a.reps as u64 * (1 + a.baseline as u64),
+                load_seconds,
+                run_seconds: t0.elapsed().as_secs_f64(),
+                stages: None,
+            };
+            eprint!("{}", runs.report());
+        }
+        return Ok(());
+    }
+    let opts = RunOptions {
+        seed,
+        strategy,
+        baseline: false,
+    };
+    let r = run_with_baseline(&w, &opts);
+    let run_seconds = t0.elapsed().as_secs_f64();
+    let info = tables::RunInfo::new(&w, seed, strategy);
+    print!("{}", summary(&w, &info, &r.result.tally, &r.result.metrics));
+    if let Some(e) = &r.effect {
+        print!("{}", operation_effect(e));
+    }
+    if let Some(dir) = a.out {
+        tables::write_run(
+            &dir,
+            &w,
+            &info,
+            &r.result.tally,
+            &r.result.metrics,
+            strategy,
+            r.effect.as_ref(),
+        )
+        .map_err(|e| e.to_string())?;
+        println!(
+            "\nwrote {}/metrics.json, offices.csv, seizures.csv, seizures.json",
+            dir.display()
+        );
+    }
+    if a.profile {
+        let both = r.baseline.is_some();
+        let runs = RunsProfile {
+            what: if both {
+                "operation and business-as-usual baseline, in parallel".to_string()
+            } else {
+                "one run".to_string()
+            },
+            declarations: w.declarations * if both { 2 } else { 1 },
+            load_seconds,
+            run_seconds,
+            stages: Some(r.profile),
+        };
+        eprint!("{}", runs.report());
+    }
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! The two ways a scenario is run from the command line, as library calls: one run (with
+//! its operation's business as usual on the same seed, side by side) and seeded
+//! replications (optionally paired with business as usual). A library user gets the
+//! operation's effect without copying the binary's code.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{Replication, csv_header, csv_row, paired_effect, replicate_runs, summarise};
+use crate::metrics::stats::Estimate;
+use crate::report::io::{ensure_dir, write_atomic};
+use crate::report::tables::OperationEffect;
+use crate::sim::{Profile, RunOptions, RunOutput, run_profiled};
+use crate::world::World;
+
+/// One run and, when the scenario has an operation, business as usual on the same seed.
+pub struct SingleRun {
+    pub result: RunOutput,
+    pub baseline: Option<RunOutput>,
+    /// What the operation added (present whenever `baseline` is).
+    pub effect: Option<OperationEffect>,
+    /// Stage times summed over both runs.
+    pub profile: Profile,
+}
+
+/// Run `opts` once; with an operation in the world, also run it without the operation.
+/// The two runs share nothing but the immutable world, so they run in parallel.
+pub fn run_with_baseline(w: &Arc<World>, opts: &RunOptions) -> SingleRun {
+    let ((result, mut profile), baseline) = if w.operation.is_some() && !opts.baseline {
+        let base_opts = RunOptions {
+            baseline: true,
+            ..opts.clone()
+        };
+        let (op, base) = rayon::join(|| run_profiled(w, opts), || run_profiled(w, &base_opts));
+        (op, Some(base))
+    } else {
+        (run_profiled(w, opts), None)
+    };
+    let baseline = baseline.map(|(b, p)| {
+        profile.add(&p);
+        b
+    });
+    let effect = w
+        .operation
+        .as_ref()
+        .zip(baseline.as_ref())
+        .map(|(plan, base)| OperationEffect::new(&plan.name, &result.metrics, &base.metrics));
+    SingleRun {
+        result,
+        baseline,
+        effect,
+        profile,
+    }
+}
+
+/// Seeded replications of one scenario and, if asked, business as usual on the same seeds.
+pub struct Replicated {
+    pub scenario: String,
+    pub base_seed: u64,
+    pub strategy: Option<String>,
+    pub runs: Vec<Replication>,
+    pub business_as_usual: Option<Vec<Replication>>,
+}
+
+impl Replicated {
+    /// Mean and CI of every metric with the operation (or as the scenario stands).
+    pub fn summary(&self) -> Vec<(&'static str, Estimate)> {
+        summarise(&self.runs)
+    }
+
+    /// With operation − business as usual, paired replication by replication.
+    pub fn effect(&self) -> Option<Vec<(&'static str, Estimate)>> {
+        self.business_as_usual
+            .as_ref()
+            .map(|b| paired_effect(&self.runs, b))
+    }
+
+    /// Write `replications.csv` and `summary.json` into `dir`.
+    pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        ensure_dir(dir)?;
+        let mut wtr = csv::Writer::from_writer(Vec::new());
+        wtr.write_record(csv_header(&[]))?;
+        for r in &self.runs {
+            wtr.write_record(csv_row(&[], r))?;
+        }
+        write_atomic(
+            &dir.join("replications.csv"),
+            &wtr.into_inner().map_err(|e| e.to_string())?,
+        )?;
+        let to_map = |rows: Vec<(&'static str, Estimate)>| -> BTreeMap<&'static str, Estimate> {
+            rows.into_iter().collect()
+        };
+        let business_as_usual = self.business_as_usual.as_deref().map(summarise).map(to_map);
+        write_atomic(
+            &dir.join("summary.json"),
+            &serde_json::to_vec_pretty(&serde_json::json!({
+                "scenario": self.scenario, "base_seed": self.base_seed,
+                "replications": self.runs.len(), "strategy": self.strategy,
+                "metrics": to_map(self.summary()),
+                "business_as_usual": business_as_usual,
+                "operation_effect": self.effect().map(to_map),
+            }))?,
+        )?;
+        Ok(())
+    }
+}
+
+/// Replications `0..reps` in parallel; with `baseline`, business as usual on the same
+/// seeds as well.
+pub fn replicate_with_baseline(
+    w: &Arc<World>,
+    base_seed: u64,
+    reps: usize,
+    strategy: Option<usize>,
+    baseline: bool,
+    progress: &(dyn Fn() + Sync),
+) -> Replicated {
+    let runs = replicate_runs(w, base_seed, reps, strategy, false, progress);
+    let business_as_usual =
+        baseline.then(|| replicate_runs(w, base_seed, reps, strategy, true, progress));
+    Replicated {
+        scenario: w.name.clone(),
+        base_seed,
+        strategy: strategy.map(|s| w.strategies[s].name.clone()),
+        runs,
+        business_as_usual,
+    }
+}
