@@ -181,12 +181,17 @@ pub fn estimates_table(rows: &[(&'static str, Estimate)]) -> String {
         "metric", "mean", "95% CI", "n"
     );
     for (name, e) in rows {
+        let (mean, ci) = if e.n == 0 {
+            ("n/a".to_string(), String::new())
+        } else {
+            (
+                fmt(e.mean),
+                format!("[{}, {}]", fmt(e.ci_low), fmt(e.ci_high)),
+            )
+        };
         s.push_str(&format!(
             "{:<22} {:>12} {:>26} {:>5}\n",
-            name,
-            fmt(e.mean),
-            format!("[{}, {}]", fmt(e.ci_low), fmt(e.ci_high)),
-            e.n
+            name, mean, ci, e.n
         ));
     }
     s
