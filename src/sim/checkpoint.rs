@@ -107,7 +107,10 @@ fn open_day(
             .closed_until(office.node as usize, tick)
             .is_none();
         desk.day_budget = if open {
-            office.capacity_hours_per_day * surge * conditions.capacity_factor(o, tick)
+            office.capacity_hours_per_day
+                * mode.capacity_scale
+                * surge
+                * conditions.capacity_factor(o, tick)
         } else {
             0.0
         };

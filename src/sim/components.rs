@@ -145,6 +145,8 @@ pub struct WorldRes(pub Arc<Sim>);
 #[derive(Resource, Default)]
 pub struct RunMode {
     pub baseline: bool,
+    /// Factor on every office's officer-hours.
+    pub capacity_scale: f64,
 }
 
 /// The current tick.

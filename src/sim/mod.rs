@@ -37,6 +37,9 @@ pub struct RunOptions {
     pub strategy: Option<usize>,
     /// Run the scenario without its operation (business as usual).
     pub baseline: bool,
+    /// Multiply every office's officer-hours (None: as the scenario says); `compare
+    /// --equal-effort` uses it to hold effort equal across strategies.
+    pub capacity_scale: Option<f64>,
 }
 
 /// The result of one replication.
@@ -94,6 +97,7 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
     ecs.insert_resource(Clock::default());
     ecs.insert_resource(RunMode {
         baseline: opts.baseline,
+        capacity_scale: opts.capacity_scale.unwrap_or(1.0),
     });
     ecs.insert_resource(crate::operation::injects::Conditions::new(
         w.offices.len(),

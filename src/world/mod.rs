@@ -8,6 +8,7 @@
 //! The scenario's dates (phases, injects, scripted shifts, new services) are relative
 //! to the window's first day and are moved onto the simulation's days here, once.
 
+pub mod checks;
 pub mod geo;
 pub mod maritime;
 pub mod network;

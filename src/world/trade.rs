@@ -49,6 +49,8 @@ pub struct TradeTables {
     pub pair_alias: Alias,
     /// (origin node, destination node, route id).
     pub pairs: Vec<(u16, u16, u32)>,
+    /// Relative volume of each of `pairs` (what `pair_alias` samples by).
+    pub weights: Vec<f64>,
     /// Over commodities, by licit share.
     pub commodity_alias: Alias,
 }
@@ -160,6 +162,7 @@ impl TradeTables {
             TradeTables {
                 pair_alias: Alias::new(&weights),
                 pairs,
+                weights,
                 commodity_alias: Alias::new(&shares),
             },
             unroutable,
