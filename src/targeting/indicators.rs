@@ -96,7 +96,8 @@ impl Watch {
         let trader = &f.exporter_record;
         set(
             Indicator::NewTrader,
-            trader.age_days + f.day < self.new_trader_days,
+            // A trader's age is drawn as of the window's first day.
+            (trader.age_days + f.day).saturating_sub(world.warmup_days) < self.new_trader_days,
         );
         set(Indicator::PriorViolations, trader.prior_violations);
         set(Indicator::NotAeo, !trader.aeo);

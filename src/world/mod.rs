@@ -112,6 +112,7 @@ pub struct HsCode {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Trader {
     pub country: CountryId,
+    /// Days it has traded on the window's first day.
     pub age_days: u32,
     pub aeo: bool,
     pub prior_violations: bool,
