@@ -49,6 +49,9 @@ pub struct CompareOptions {
 
 /// Relative tolerance on equal effort: strategies within it are not rescaled again.
 pub const EFFORT_TOLERANCE: f64 = 0.02;
+/// Rounds of rescaling at most (effort is not proportional to capacity: alerts and a
+/// sampling rate leave some unused, and a busier office seizes more upstream).
+pub const EFFORT_ROUNDS: usize = 6;
 
 #[derive(Serialize)]
 struct StrategySummary<'a> {
@@ -95,9 +98,9 @@ pub fn effort(runs: &[Replication]) -> f64 {
 }
 
 /// Run every strategy on replications `0..reps`, as `o` says. With equal effort, the
-/// strategies spending more than the least are run again with their capacity scaled
-/// by (least / theirs), twice at most (effort is not quite proportional to capacity
-/// where alerts or a sampling rate leave some unused), and the scale used is reported.
+/// strategies whose effort is not within [`EFFORT_TOLERANCE`] of the least are run
+/// again with their capacity scaled by (least / theirs), for [`EFFORT_ROUNDS`] rounds
+/// at most, and the scale used is reported.
 pub fn compare_with(
     w: &Arc<World>,
     base_seed: u64,
@@ -134,19 +137,42 @@ pub fn compare_with(
     let mut runs = run_arms(&(0..ns).map(|s| (s, 1.0)).collect::<Vec<_>>());
     if o.equal_effort {
         let target = runs.iter().map(|r| effort(r)).fold(f64::INFINITY, f64::min);
-        for _ in 0..2 {
+        let off = |e: f64| (e / target - 1.0).abs();
+        // Per strategy, a bracket [lo, hi] of scales around the target: effort is a
+        // step function of capacity (whole inspections a day), so the proportional
+        // guess is kept inside the bracket and the closest run so far is kept.
+        let mut bracket: Vec<(f64, f64)> = vec![(0.0, 1.0); ns];
+        for _ in 0..EFFORT_ROUNDS {
             let redo: Vec<(usize, f64)> = (0..ns)
                 .filter_map(|s| {
                     let e = effort(&runs[s]);
-                    (e > target * (1.0 + EFFORT_TOLERANCE)).then(|| (s, scale[s] * target / e))
+                    if off(e) <= EFFORT_TOLERANCE || e <= 0.0 {
+                        return None;
+                    }
+                    let (lo, hi) = bracket[s];
+                    let guess = scale[s] * target / e;
+                    let k = if guess > lo && guess < hi {
+                        guess
+                    } else {
+                        (lo + hi) / 2.0
+                    };
+                    Some((s, k))
                 })
                 .collect();
             if redo.is_empty() {
                 break;
             }
             for ((s, k), r) in redo.iter().zip(run_arms(&redo)) {
-                scale[*s] = *k;
-                runs[*s] = r;
+                let e = effort(&r);
+                if e > target {
+                    bracket[*s].1 = bracket[*s].1.min(*k);
+                } else {
+                    bracket[*s].0 = bracket[*s].0.max(*k);
+                }
+                if off(e) < off(effort(&runs[*s])) {
+                    scale[*s] = *k;
+                    runs[*s] = r;
+                }
             }
         }
     }
