@@ -1,6 +1,6 @@
 //! ECS components and resources. Offices are entities; shipments are not: there are tens
 //! of millions of them, each touched a handful of times, so a shipment is a plain value
-//! (what it is, what it says it is, where it is; 52 bytes) that moves from the list of
+//! (what it is, what it says it is, where it is; 46 bytes) that moves from the list of
 //! new shipments to the arrival calendar, to an office's inbox and back to the calendar.
 //! Every stage reads its shipments in order from one list instead of chasing ids across
 //! memory, and a shipment that leaves the simulation is simply not put back anywhere, so
@@ -18,8 +18,11 @@ use crate::world::World as Sim;
 /// No network: the shipment is licit.
 pub const LICIT: u16 = u16::MAX;
 
-/// The truth of a consignment.
+/// The truth of a consignment. Packed, like [`Declaration`] and [`Voyage`]: the
+/// shipments in flight are most of a big run's memory, and without padding a
+/// [`Shipment`] is 46 bytes instead of 52 (x86 reads unaligned fields at no cost).
 #[derive(Debug, Clone, Copy)]
+#[repr(C, packed)]
 pub struct Cargo {
     pub commodity: u16,
     /// Index of the illicit network, or [`LICIT`].
@@ -38,6 +41,7 @@ impl Cargo {
 
 /// What the trader declared.
 #[derive(Debug, Clone, Copy, Default)]
+#[repr(C, packed)]
 pub struct Declaration {
     pub hs: u16,
     pub flags: u8,
@@ -54,6 +58,7 @@ impl Declaration {
 
 /// Where the shipment is on its route.
 #[derive(Debug, Clone, Copy)]
+#[repr(C, packed)]
 pub struct Voyage {
     /// Serial number within the run: the key of its counter-based random draws (widened
     /// to `u64` wherever it is used, so a run has at most `u32::MAX` declarations).
@@ -171,7 +176,7 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    /// Shipments per chunk: 4,096 × 52 bytes ≈ 208 KiB.
+    /// Shipments per chunk: 4,096 × 46 bytes ≈ 184 KiB.
     pub const CHUNK: usize = 4096;
 
     pub fn new(ticks: u32) -> Calendar {
@@ -254,3 +259,5 @@ pub struct Streams {
 /// The run's counters.
 #[derive(Resource)]
 pub struct Counts(pub Tally);
+
+const _: () = assert!(std::mem::size_of::<Shipment>() == 46);

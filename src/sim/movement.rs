@@ -22,8 +22,17 @@ pub fn movement(
     mut calendar: ResMut<Calendar>,
     mut counts: ResMut<Counts>,
     mut desk_q: Query<&mut Desk>,
+    mut inboxes: Local<Vec<Vec<Shipment>>>,
 ) {
     let w = &*w.0;
+    // The inboxes by office for this stage: looking a desk up in the query for every
+    // arriving shipment cost more than the push itself.
+    inboxes.resize_with(desks.0.len(), Vec::new);
+    for (o, &e) in desks.0.iter().enumerate() {
+        if let Ok(mut desk) = desk_q.get_mut(e) {
+            inboxes[o] = std::mem::take(&mut desk.inbox);
+        }
+    }
     for mut chunk in calendar.take(clock.tick) {
         for s in chunk.drain(..) {
             arrive(
@@ -32,13 +41,17 @@ pub fn movement(
                 clock.tick,
                 streams.waits_seed,
                 &conditions,
-                &desks,
                 &mut calendar,
                 &mut counts.0,
-                &mut desk_q,
+                &mut inboxes,
             );
         }
         calendar.recycle(chunk);
+    }
+    for (o, &e) in desks.0.iter().enumerate() {
+        if let Ok(mut desk) = desk_q.get_mut(e) {
+            desk.inbox = std::mem::take(&mut inboxes[o]);
+        }
     }
 }
 
@@ -50,10 +63,9 @@ fn arrive(
     tick: u32,
     waits_seed: u64,
     conditions: &Conditions,
-    desks: &Desks,
     calendar: &mut Calendar,
     tally: &mut Tally,
-    desk_q: &mut Query<&mut Desk>,
+    inboxes: &mut [Vec<Shipment>],
 ) {
     {
         let node_id = w.routes.stop(s.voyage.route, s.voyage.stop as usize) as usize;
@@ -69,11 +81,7 @@ fn arrive(
         let node = &w.nodes[node_id];
         let role = role_at(w, &s.voyage);
         match node.office {
-            Some(o) if w.offices[o as usize].assesses(role) => {
-                if let Ok(mut desk) = desk_q.get_mut(desks.0[o as usize]) {
-                    desk.inbox.push(s);
-                }
-            }
+            Some(o) if w.offices[o as usize].assesses(role) => inboxes[o as usize].push(s),
             _ => advance(w, s, 0.0, tick, waits_seed, calendar, tally),
         }
     }
