@@ -36,6 +36,25 @@ pub struct Watch {
     pub entities: Vec<bool>,
     pub new_trader_days: u32,
     pub value_anomaly: f64,
+    /// Per route of the world: its route indicators (country of concern, via a hub),
+    /// worked out once instead of walking the route for every declaration.
+    pub routes: Vec<u16>,
+}
+
+/// The indicators a route alone sets: a call in a country of concern, a transit call at
+/// a node the scenario marks as a transshipment hub.
+fn route_indicators(countries: &[bool], world: &World, route: u32) -> u16 {
+    let routes = &world.routes;
+    let stops = routes.stops(route);
+    let node = |k: usize| &world.nodes[routes.stop(route, k) as usize];
+    let mut bits = 0u16;
+    if (1..stops).any(|k| countries[node(k).country as usize]) {
+        bits |= Indicator::CountryOfConcern.bit();
+    }
+    if (1..stops.saturating_sub(1)).any(|k| node(k).hub) {
+        bits |= Indicator::ViaHub.bit();
+    }
+    bits
 }
 
 impl Watch {
@@ -53,26 +72,31 @@ impl Watch {
                 }
             }
         }
+        let countries: Vec<bool> = world
+            .countries
+            .iter()
+            .map(|c| w.countries.contains(&c.iso3))
+            .collect();
+        let routes = (0..world.routes.routes.len() as u32)
+            .map(|r| route_indicators(&countries, world, r))
+            .collect();
         Watch {
             hs: world
                 .hs
                 .iter()
                 .map(|h| w.hs.iter().any(|p| h.code.starts_with(p.as_str())))
                 .collect(),
-            countries: world
-                .countries
-                .iter()
-                .map(|c| w.countries.contains(&c.iso3))
-                .collect(),
+            countries,
             entities,
             new_trader_days: w.new_trader_days,
             value_anomaly: w.value_anomaly,
+            routes,
         }
     }
 
     /// The indicators of one declaration, a bit per [`Indicator`].
     pub fn indicators(&self, world: &World, f: &Facts) -> u16 {
-        let mut bits = 0u16;
+        let mut bits = self.routes[f.route as usize];
         let mut set = |i: Indicator, on: bool| {
             if on {
                 bits |= i.bit();
@@ -80,19 +104,6 @@ impl Watch {
         };
         let hs = &world.hs[f.hs as usize];
         set(Indicator::HsWatch, self.hs[f.hs as usize]);
-        let routes = &world.routes;
-        let stops = routes.stops(f.route);
-        set(
-            Indicator::CountryOfConcern,
-            (1..stops).any(|k| {
-                self.countries[world.nodes[routes.stop(f.route, k) as usize].country as usize]
-            }),
-        );
-        // A transit call at a node the scenario marks as a transshipment hub.
-        set(
-            Indicator::ViaHub,
-            (1..stops.saturating_sub(1)).any(|k| world.nodes[routes.stop(f.route, k) as usize].hub),
-        );
         let trader = &f.exporter_record;
         set(
             Indicator::NewTrader,
