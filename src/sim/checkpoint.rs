@@ -135,7 +135,8 @@ pub fn assess(
         }
         let rest = max - selected.len();
         let chooser = strategy(own, operation_strategy, *using_operation);
-        view.select(chooser, w, &facts, alerted, rest, rng, selected, local);
+        let decls = crate::targeting::Simulated { world: w, facts: &facts };
+        view.select(chooser, &decls, alerted, rest, rng, selected, local);
         let full = selected.len() >= max;
 
         // What the profile marks but capacity leaves uninspected is flagged down the
