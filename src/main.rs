@@ -28,6 +28,8 @@ enum Command {
     Sweep(cmd::sweep::Args),
     /// Check a scenario file and report every problem with file:line:col.
     Validate(cmd::validate::Args),
+    /// Re-run the run an event log (`stce run --events`) describes and check every row.
+    Replay(cmd::replay::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => cmd::compare::execute(a),
         Command::Sweep(a) => cmd::sweep::execute(a),
         Command::Validate(a) => cmd::validate::execute(a),
+        Command::Replay(a) => cmd::replay::execute(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

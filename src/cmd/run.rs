@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use stce::experiment::estimates_table;
-use stce::experiment::runs::{replicate_with_baseline, run_with_baseline};
+use stce::experiment::runs::{replicate_with_baseline, run_with_baseline_recorded};
 use stce::report::summary::{operation_effect, summary};
 use stce::report::tables;
 use stce::sim::RunOptions;
@@ -42,6 +42,10 @@ pub struct Args {
     /// single run, the time of each stage (on standard error).
     #[arg(long)]
     profile: bool,
+    /// Write the event log of the run here (gzip-compressed CSV, one row per
+    /// declaration; e.g. events.csv.gz). `stce replay FILE --verify` re-runs and checks it.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -61,6 +65,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
             a.scenario.display()
         )
         .into());
+    }
+    if a.events.is_some() && a.reps > 1 {
+        return Err("--events records one run: drop --reps (or run each seed with --seed)".into());
     }
     let t0 = Instant::now();
     if a.reps > 1 {
@@ -100,8 +107,28 @@ pub fn execute(a: Args) -> Result<(), Error> {
         strategy,
         baseline: false,
     };
-    let r = run_with_baseline(&w, &opts);
+    let mut r = run_with_baseline_recorded(&w, &opts, a.events.is_some());
     let run_seconds = t0.elapsed().as_secs_f64();
+    if let (Some(path), Some(log)) = (&a.events, r.events.take()) {
+        let header = stce::events::file::Header {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: a.scenario.display().to_string(),
+            scenario_sha256: stce::events::file::sha256_hex(&std::fs::read(&a.scenario)?),
+            seed,
+            declarations: a.declarations,
+            strategy: strategy.map(|s| w.strategies[s].name.clone()),
+        };
+        let t = Instant::now();
+        stce::events::file::write(path, &header, &w, &log)?;
+        if a.profile {
+            eprintln!(
+                "event log: {} rows written in {:.2} s to {}",
+                log.declared.len(),
+                t.elapsed().as_secs_f64(),
+                path.display()
+            );
+        }
+    }
     let info = tables::RunInfo::new(&w, seed, strategy);
     print!("{}", summary(&w, &info, &r.result.tally, &r.result.metrics));
     if let Some(e) = &r.effect {

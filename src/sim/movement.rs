@@ -22,6 +22,7 @@ pub fn movement(
     mut calendar: ResMut<Calendar>,
     mut counts: ResMut<Counts>,
     mut desk_q: Query<&mut Desk>,
+    mut log: Option<ResMut<crate::events::EventLog>>,
 ) {
     let w = &*w.0;
     for mut chunk in calendar.take(clock.tick) {
@@ -36,6 +37,7 @@ pub fn movement(
                 &mut calendar,
                 &mut counts.0,
                 &mut desk_q,
+                log.as_deref_mut(),
             );
         }
         calendar.recycle(chunk);
@@ -54,6 +56,7 @@ fn arrive(
     calendar: &mut Calendar,
     tally: &mut Tally,
     desk_q: &mut Query<&mut Desk>,
+    log: Option<&mut crate::events::EventLog>,
 ) {
     {
         let node_id = w.routes.stop(s.voyage.route, s.voyage.stop as usize) as usize;
@@ -74,7 +77,7 @@ fn arrive(
                     desk.inbox.push(s);
                 }
             }
-            _ => advance(w, s, 0.0, tick, waits_seed, calendar, tally),
+            _ => advance(w, s, 0.0, tick, waits_seed, calendar, tally, log),
         }
     }
 }
@@ -93,7 +96,8 @@ pub fn role_at(w: &Sim, v: &Voyage) -> Role {
 /// its destination, otherwise book its arrival at the next stop (after waiting for the
 /// service's next departure). Arrivals after the run's end count as in transit and leave
 /// the simulation, since nothing can happen to them any more. A shipment that leaves is
-/// dropped here.
+/// dropped here (and its delivery recorded in the event log, if there is one).
+#[allow(clippy::too_many_arguments)]
 pub fn advance(
     w: &Sim,
     mut s: Shipment,
@@ -102,12 +106,16 @@ pub fn advance(
     waits_seed: u64,
     calendar: &mut Calendar,
     tally: &mut Tally,
+    log: Option<&mut crate::events::EventLog>,
 ) {
     let fates = tally.fates(class(w, &s.cargo));
     let v = &mut s.voyage;
     let legs = w.routes.legs_of(v.route);
     let Some(leg) = legs.get(v.stop as usize) else {
         fates.delivered += 1;
+        if let Some(log) = log {
+            log.delivered(v.serial, (v.hour as f64 + dwell).round() as u32);
+        }
         return;
     };
     let wait = unit(waits_seed, v.serial as u64, v.stop as u64) * leg.headway_hours as f64;

@@ -47,7 +47,7 @@ impl Strategy for IntelligenceLed {
     }
 
     fn score(&self, bits: u16) -> Option<f64> {
-        ranked(&self.weights, self.threshold, bits)
+        ranked(&self.weights, f64::NEG_INFINITY, bits)
     }
 
     fn select(

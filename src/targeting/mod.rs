@@ -67,8 +67,8 @@ pub trait Strategy: Send + Sync {
     /// The watch lists it uses, for explaining a seizure; `None` if it uses none.
     fn watch(&self) -> Option<&Watch>;
 
-    /// The score it ranks a declaration with these indicators by (`None`: it does not
-    /// score, or the declaration is below its threshold); recorded in the event log.
+    /// The score it ranks a declaration with these indicators by, whether or not it
+    /// passes a threshold (`None`: it does not score); recorded in the event log.
     fn score(&self, _indicators: u16) -> Option<f64> {
         None
     }

@@ -56,8 +56,7 @@ impl Strategy for RiskScore {
     }
 
     fn score(&self, bits: u16) -> Option<f64> {
-        let s = self.weights.score(bits);
-        (s > self.threshold).then_some(s)
+        Some(self.weights.score(bits))
     }
 
     fn select(

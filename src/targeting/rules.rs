@@ -39,7 +39,7 @@ impl Strategy for Rules {
     }
 
     fn score(&self, bits: u16) -> Option<f64> {
-        matched(&self.masks, bits).map(f64::from)
+        Some(matched(&self.masks, bits).map_or(0.0, f64::from))
     }
 
     fn select(
