@@ -14,6 +14,7 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod targeting;
+pub mod trace;
 pub mod world;
 
 use std::path::Path;

@@ -30,6 +30,8 @@ enum Command {
     Validate(cmd::validate::Args),
     /// Re-run the run an event log (`stce run --events`) describes and check every row.
     Replay(cmd::replay::Args),
+    /// Replay a file of declarations through the strategies at given inspection rates.
+    Trace(cmd::trace::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::Sweep(a) => cmd::sweep::execute(a),
         Command::Validate(a) => cmd::validate::execute(a),
         Command::Replay(a) => cmd::replay::execute(a),
+        Command::Trace(a) => cmd::trace::execute(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

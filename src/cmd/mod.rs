@@ -6,6 +6,7 @@ pub mod profile;
 pub mod replay;
 pub mod run;
 pub mod sweep;
+pub mod trace;
 pub mod validate;
 
 use indicatif::{ProgressBar, ProgressStyle};
