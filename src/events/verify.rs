@@ -85,14 +85,11 @@ pub fn verify(path: &Path) -> Result<Verified, String> {
     let log = log.ok_or("the re-run kept no event log")?;
 
     let columns = file::columns(&w);
-    let mut fresh = file::encoder(Vec::new());
-    std::io::Write::write_all(&mut fresh, header.lines().as_bytes()).map_err(|e| e.to_string())?;
     let mut line = Vec::new();
     let mut row: u64 = 0;
     let mut mismatch: Option<String> = None;
     let mut damage: Option<String> = None;
-    let result = file::for_each_line(&w, &log, |expected| {
-        std::io::Write::write_all(&mut fresh, expected)?;
+    let fresh = file::compress(Vec::new(), &header, &w, &log, |expected| {
         if mismatch.is_some() || damage.is_some() {
             return Ok(());
         }
@@ -111,8 +108,8 @@ pub fn verify(path: &Path) -> Result<Verified, String> {
         }
         row += 1;
         Ok(())
-    });
-    result.map_err(|e| e.to_string())?;
+    })
+    .map_err(|e| e.to_string())?;
     if let Some(m) = damage.or(mismatch) {
         return Err(m);
     }
@@ -129,7 +126,6 @@ pub fn verify(path: &Path) -> Result<Verified, String> {
         }
         Ok(_) => {}
     }
-    let fresh = fresh.finish().map_err(|e| e.to_string())?;
     if fresh != stored {
         let at = fresh
             .iter()
