@@ -466,7 +466,8 @@ fn uint(b: &mut Vec<u8>, mut n: u64) {
     b.extend_from_slice(&digits[i..]);
 }
 
-/// A number with `decimals` places (cents for values, grams for weights); nothing for
+/// A number to `decimals` places (cents for values, grams for weights), trailing zeros
+/// left out; nothing for
 /// NaN (no value), `inf`/`-inf` for infinities. Written without `core::fmt`, which cost
 /// more than the simulation itself on a 200k-declaration log.
 fn fixed(b: &mut Vec<u8>, x: f32, decimals: u32) {
@@ -484,10 +485,16 @@ fn fixed(b: &mut Vec<u8>, x: f32, decimals: u32) {
     }
     let v = v.abs() as u64;
     uint(b, v / scale);
-    if decimals > 0 {
+    let mut frac = v % scale;
+    if frac > 0 {
+        // Only the digits that matter: 2.5, not 2.5000.
+        let mut digits = decimals;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
         b.push(b'.');
-        let frac = v % scale;
-        let mut div = scale / 10;
+        let mut div = 10u64.pow(digits - 1);
         while div > 0 {
             b.push(b'0' + ((frac / div) % 10) as u8);
             div /= 10;
