@@ -153,7 +153,9 @@ fn a_changed_value_is_reported_by_row_and_field() {
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(
-        err.contains("row 100 ") && err.contains("field 10 (kg_declared)") && err.contains("\"12345.5\""),
+        err.contains("row 100 ")
+            && err.contains("field 10 (kg_declared)")
+            && err.contains("\"12345.5\""),
         "{err}"
     );
 }
@@ -173,12 +175,18 @@ fn a_changed_scenario_is_said_to_have_changed() {
         log.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let mut f = std::fs::OpenOptions::new().append(true).open(&scenario).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&scenario)
+        .unwrap();
     writeln!(f, "// an edit").unwrap();
     let out = verify(&log);
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("has changed since the log was written"), "{err}");
+    assert!(
+        err.contains("has changed since the log was written"),
+        "{err}"
+    );
 }
 
 #[test]

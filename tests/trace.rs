@@ -65,7 +65,13 @@ fn write(dir: &Path, name: &str, body: &str) -> std::path::PathBuf {
     p
 }
 
-fn run_trace(file: &Path, strategies: &[&str], rates: &[f64], reps: usize, extra: Option<&Path>) -> TraceReport {
+fn run_trace(
+    file: &Path,
+    strategies: &[&str],
+    rates: &[f64],
+    reps: usize,
+    extra: Option<&Path>,
+) -> TraceReport {
     let decls = read_decls(file, &Layout::default()).unwrap();
     let (defs, _) = strategy_defs(extra).unwrap();
     let plan = Plan {
@@ -83,10 +89,20 @@ fn run_trace(file: &Path, strategies: &[&str], rates: &[f64], reps: usize, extra
     build(&decls, &plan, &replays, decls.rows[0].day)
 }
 
-fn whole(r: &TraceReport, strategy: &str, rate: f64, metric: &str) -> stce::metrics::stats::Estimate {
+fn whole(
+    r: &TraceReport,
+    strategy: &str,
+    rate: f64,
+    metric: &str,
+) -> stce::metrics::stats::Estimate {
     r.summary
         .iter()
-        .find(|l| l.strategy == strategy && l.inspection_rate == rate && l.metric == metric && l.period.is_none())
+        .find(|l| {
+            l.strategy == strategy
+                && l.inspection_rate == rate
+                && l.metric == metric
+                && l.period.is_none()
+        })
         .unwrap_or_else(|| panic!("{strategy} {rate} {metric}"))
         .estimate
 }
@@ -94,7 +110,11 @@ fn whole(r: &TraceReport, strategy: &str, rate: f64, metric: &str) -> stce::metr
 #[test]
 fn random_selection_matches_its_closed_forms() {
     let dir = tempfile::tempdir().unwrap();
-    let f = write(dir.path(), "d.csv", &declarations(30_000, 0.05, 0.05, true, 1));
+    let f = write(
+        dir.path(),
+        "d.csv",
+        &declarations(30_000, 0.05, 0.05, true, 1),
+    );
     let r = run_trace(&f, &["random"], &[0.02, 0.10], 30, None);
     for rate in [0.02, 0.10] {
         // Precision of random selection is the file's illicit rate.
@@ -119,7 +139,11 @@ fn random_selection_matches_its_closed_forms() {
 #[test]
 fn rules_find_a_planted_pattern() {
     let dir = tempfile::tempdir().unwrap();
-    let f = write(dir.path(), "d.csv", &declarations(20_000, 0.01, 0.3, true, 2));
+    let f = write(
+        dir.path(),
+        "d.csv",
+        &declarations(20_000, 0.01, 0.3, true, 2),
+    );
     let s = write(
         dir.path(),
         "s.ron",
@@ -137,7 +161,10 @@ fn rules_find_a_planted_pattern() {
         .iter()
         .find(|d| d.metric == "recall" && d.period.is_none())
         .unwrap();
-    assert_eq!((d.strategy_a.as_str(), d.strategy_b.as_str()), ("random", "watch-2933"));
+    assert_eq!(
+        (d.strategy_a.as_str(), d.strategy_b.as_str()),
+        ("random", "watch-2933")
+    );
     assert!(d.estimate.ci_low > 0.0, "paired difference {d:?}");
 }
 
@@ -145,22 +172,47 @@ fn rules_find_a_planted_pattern() {
 fn the_command_writes_tidy_outputs_with_and_without_revenue() {
     let dir = tempfile::tempdir().unwrap();
     for revenue in [true, false] {
-        let f = write(dir.path(), "d.csv", &declarations(3000, 0.05, 0.05, revenue, 3));
+        let f = write(
+            dir.path(),
+            "d.csv",
+            &declarations(3000, 0.05, 0.05, revenue, 3),
+        );
         let out_dir = dir.path().join(format!("out-{revenue}"));
         let out = stce(&[
-            "trace", f.to_str().unwrap(), "--strategy", "random", "--strategy", "learner",
-            "--inspection-rate", "1,5", "--period", "14d", "--reps", "4", "--out", out_dir.to_str().unwrap(),
+            "trace",
+            f.to_str().unwrap(),
+            "--strategy",
+            "random",
+            "--strategy",
+            "learner",
+            "--inspection-rate",
+            "1,5",
+            "--period",
+            "14d",
+            "--reps",
+            "4",
+            "--out",
+            out_dir.to_str().unwrap(),
         ]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         let summary = text(&read(&out_dir.join("summary.csv")));
-        assert!(summary.starts_with("strategy,inspection_rate,period,period_start,metric,mean,ci_low,ci_high,n\n"));
+        assert!(summary.starts_with(
+            "strategy,inspection_rate,period,period_start,metric,mean,ci_low,ci_high,n\n"
+        ));
         assert_eq!(summary.contains("revenue_recovered"), revenue);
         // 56 days in 14-day periods: 4 periods and the whole file.
-        assert!(summary.contains("random,0.01,3,2020-02-12,precision"), "{summary}");
+        assert!(
+            summary.contains("random,0.01,3,2020-02-12,precision"),
+            "{summary}"
+        );
         assert!(summary.contains("random,0.05,all,,recall"));
         let diffs = text(&read(&out_dir.join("differences.csv")));
-        assert!(diffs.contains("random,learner,0.05,all,precision"), "{diffs}");
-        let j: serde_json::Value = serde_json::from_slice(&read(&out_dir.join("trace.json"))).unwrap();
+        assert!(
+            diffs.contains("random,learner,0.05,all,precision"),
+            "{diffs}"
+        );
+        let j: serde_json::Value =
+            serde_json::from_slice(&read(&out_dir.join("trace.json"))).unwrap();
         assert_eq!(j["declarations"], 3000);
         assert_eq!(j["replications"], 4);
     }
@@ -180,14 +232,20 @@ fn malformed_files_get_errors_with_row_and_column() {
     // A missing required column.
     let no_date = good.replacen("sgd.date", "date", 1);
     let (ok, err, _) = trace("a.csv", &no_date, &[]);
-    assert!(!ok && err.contains("missing required column sgd.date") && err.contains("--columns"), "{err}");
+    assert!(
+        !ok && err.contains("missing required column sgd.date") && err.contains("--columns"),
+        "{err}"
+    );
     // ...mapped with --columns.
     let (ok, err, _) = trace("a.csv", &no_date, &["--columns", "sgd.date=date"]);
     assert!(ok, "{err}");
     let (ok, err, _) = trace("a.csv", &no_date, &["--columns", "sgd.when=date"]);
     assert!(!ok && err.contains("\"sgd.when\" is not a field"), "{err}");
     // An unknown column.
-    let extra = good.replacen("revenue", "revenue,note", 1).replace('\n', ",x\n").replacen(",note,x", ",note", 1);
+    let extra = good
+        .replacen("revenue", "revenue,note", 1)
+        .replace('\n', ",x\n")
+        .replacen(",note,x", ",note", 1);
     let (ok, err, _) = trace("b.csv", &extra, &[]);
     assert!(!ok && err.contains("unknown column \"note\""), "{err}");
     let (ok, err, _) = trace("b.csv", &extra, &["--allow-extra-columns"]);
@@ -198,19 +256,33 @@ fn malformed_files_get_errors_with_row_and_column() {
     lines[5] = lines[5].rsplit_once(',').unwrap().0.to_string();
     let bad = lines.join("\n") + "\n";
     let (ok, err, _) = trace("c.csv", &bad, &[]);
-    assert!(!ok && err.contains("row 3 (line 4)") && err.contains("sgd.date") && err.contains("--skip-bad-rows"), "{err}");
+    assert!(
+        !ok && err.contains("row 3 (line 4)")
+            && err.contains("sgd.date")
+            && err.contains("--skip-bad-rows"),
+        "{err}"
+    );
     let (ok, err, out) = trace("c.csv", &bad, &["--skip-bad-rows"]);
     assert!(ok, "{err}");
-    assert!(out.contains("48 declarations") && out.contains("2 malformed rows skipped"), "{out}");
+    assert!(
+        out.contains("48 declarations") && out.contains("2 malformed rows skipped"),
+        "{out}"
+    );
     assert!(err.contains("row 5"), "{err}");
     // An illicit flag that is not 0/1.
     let bad = good.replacen(",0,0.0\n", ",maybe,0.0\n", 1);
     assert_ne!(bad, good);
     let (ok, err, _) = trace("d.csv", &bad, &[]);
-    assert!(!ok && err.contains("column illicit: \"maybe\" should be 0 or 1"), "{err}");
+    assert!(
+        !ok && err.contains("column illicit: \"maybe\" should be 0 or 1"),
+        "{err}"
+    );
     // An unknown strategy.
     let (ok, err, _) = trace("e.csv", &good, &["--strategy", "psychic"]);
-    assert!(!ok && err.contains("unknown strategy \"psychic\"") && err.contains("risk-score"), "{err}");
+    assert!(
+        !ok && err.contains("unknown strategy \"psychic\"") && err.contains("risk-score"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -218,16 +290,28 @@ fn an_event_log_is_valid_input() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("e.csv.gz");
     let out = stce(&[
-        "run", scenario_path("tutorial.ron").to_str().unwrap(), "--declarations", "5000",
-        "--events", log.to_str().unwrap(),
+        "run",
+        scenario_path("tutorial.ron").to_str().unwrap(),
+        "--declarations",
+        "5000",
+        "--events",
+        log.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let decls = read_decls(&log, &Layout::default()).unwrap();
     assert!(decls.from_event_log);
     let mut t = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(&read(&log)[..]), &mut t).unwrap();
+    std::io::Read::read_to_string(
+        &mut flate2::read::MultiGzDecoder::new(&read(&log)[..]),
+        &mut t,
+    )
+    .unwrap();
     let data_rows = t.lines().filter(|l| !l.starts_with('#')).count() as u64 - 1;
-    assert_eq!(decls.rows.len() as u64 + decls.not_assessed, data_rows, "every row read or counted");
+    assert_eq!(
+        decls.rows.len() as u64 + decls.not_assessed,
+        data_rows,
+        "every row read or counted"
+    );
     let r = run_trace(&log, &["random", "risk-score"], &[0.05], 5, None);
     assert!(r.declarations > 4000);
     assert!(r.illicit_rate > 0.0);

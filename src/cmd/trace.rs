@@ -65,7 +65,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
     }
     for r in &a.inspection_rate {
         if !(*r > 0.0 && *r <= 100.0) {
-            return Err(format!("--inspection-rate {r}: a rate is a percentage in (0, 100]").into());
+            return Err(
+                format!("--inspection-rate {r}: a rate is a percentage in (0, 100]").into(),
+            );
         }
     }
     let (defs, own) = strategy_defs(a.strategies.as_deref())?;
@@ -86,7 +88,12 @@ pub fn execute(a: Args) -> Result<(), Error> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let layout = Layout {
-        columns: a.columns.as_deref().map(parse_columns).transpose()?.unwrap_or_default(),
+        columns: a
+            .columns
+            .as_deref()
+            .map(parse_columns)
+            .transpose()?
+            .unwrap_or_default(),
         allow_extra_columns: a.allow_extra_columns,
         skip_bad_rows: a.skip_bad_rows,
     };

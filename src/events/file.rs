@@ -101,7 +101,9 @@ impl Header {
                 .strip_prefix(&prefix)
                 .map(|v| v.trim().to_string())
                 .ok_or_else(|| {
-                    format!("{file}: line {n} should be \"{prefix} …\" (the log's header is damaged)")
+                    format!(
+                        "{file}: line {n} should be \"{prefix} …\" (the log's header is damaged)"
+                    )
                 })
         };
         let version = field("stce_version", 2)?;
@@ -139,7 +141,9 @@ impl Header {
 pub fn damaged(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => {
-            format!("the compressed data is damaged ({e}): the file was changed or cut short after it was written")
+            format!(
+                "the compressed data is damaged ({e}): the file was changed or cut short after it was written"
+            )
         }
         _ => e.to_string(),
     }
@@ -326,7 +330,8 @@ pub fn for_each_line(
         .map(|o| quoted(&w.nodes[o.node as usize].code))
         .collect();
     let strategies: Vec<String> = log.strategies.iter().map(|s| quoted(s)).collect();
-    let mut indicator_sets: Vec<Option<String>> = vec![None; 1 << crate::scenario::Indicator::ALL.len()];
+    let mut indicator_sets: Vec<Option<String>> =
+        vec![None; 1 << crate::scenario::Indicator::ALL.len()];
 
     let (mut vi, mut di) = (0usize, 0usize);
     for &(tick, s) in &log.declared {
@@ -344,11 +349,7 @@ pub fn for_each_line(
         while di < log.delivered.len() && log.delivered[di].0 < serial {
             di += 1;
         }
-        let delivered = log
-            .delivered
-            .get(di)
-            .filter(|d| d.0 == serial)
-            .map(|d| d.1);
+        let delivered = log.delivered.get(di).filter(|d| d.0 == serial).map(|d| d.1);
         let seized = visits.iter().find(|v| v.outcome == Outcome::Seize);
         let stops = w.routes.stops(route);
         let illicit = cargo.is_illicit();
@@ -376,14 +377,27 @@ pub fn for_each_line(
         b.push(b',');
         fixed(b, decl.kg, 3);
         b.push(b',');
-        flag(b, decl.flags & crate::sim::components::Declaration::VAGUE != 0);
-        flag(b, decl.flags & crate::sim::components::Declaration::LICENCE != 0);
+        flag(
+            b,
+            decl.flags & crate::sim::components::Declaration::VAGUE != 0,
+        );
+        flag(
+            b,
+            decl.flags & crate::sim::components::Declaration::LICENCE != 0,
+        );
         uint(b, decl.exporter as u64);
         b.push(b',');
         uint(b, decl.consignee as u64);
         b.push(b',');
         flag(b, illicit);
-        text(b, if illicit { &networks[cargo.network as usize] } else { "" });
+        text(
+            b,
+            if illicit {
+                &networks[cargo.network as usize]
+            } else {
+                ""
+            },
+        );
         text(b, &commodities[cargo.commodity as usize]);
         text(b, &hs[com.hs as usize]);
         text(b, com.category.label());
@@ -489,7 +503,7 @@ fn fixed(b: &mut Vec<u8>, x: f32, decimals: u32) {
     if frac > 0 {
         // Only the digits that matter: 2.5, not 2.5000.
         let mut digits = decimals;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }

@@ -73,8 +73,7 @@ pub struct EventLog {
 impl EventLog {
     /// New declarations of `tick` (in serial order).
     pub fn declared(&mut self, tick: u32, shipments: &[Shipment]) {
-        self.declared
-            .extend(shipments.iter().map(|s| (tick, *s)));
+        self.declared.extend(shipments.iter().map(|s| (tick, *s)));
     }
 
     /// The index of strategy `name`, added the first time it is seen.

@@ -72,8 +72,9 @@ pub fn verify(path: &Path) -> Result<Verified, String> {
         .strategy
         .as_ref()
         .map(|n| {
-            w.strategy_index(n)
-                .ok_or_else(|| format!("{name}: strategy \"{n}\" of the header is not in the scenario"))
+            w.strategy_index(n).ok_or_else(|| {
+                format!("{name}: strategy \"{n}\" of the header is not in the scenario")
+            })
         })
         .transpose()?;
     let opts = RunOptions {
@@ -174,9 +175,15 @@ fn describe_mismatch(
     match (0..s.len().max(e.len())).find(|&k| s.get(k) != e.get(k)) {
         Some(k) => format!(
             "{name}: {what} differs from the re-run{} in field {} ({}): the log has \"{}\", the re-run gives \"{}\"",
-            if row > 0 { format!(" (serial {serial})") } else { String::new() },
+            if row > 0 {
+                format!(" (serial {serial})")
+            } else {
+                String::new()
+            },
             k + 1,
-            columns.get(k).map_or("beyond the last column", String::as_str),
+            columns
+                .get(k)
+                .map_or("beyond the last column", String::as_str),
             s.get(k).map_or("<missing>", String::as_str),
             e.get(k).map_or("<missing>", String::as_str),
         ),

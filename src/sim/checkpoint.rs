@@ -137,7 +137,10 @@ pub fn assess(
         }
         let rest = max - selected.len();
         let chooser = strategy(own, operation_strategy, *using_operation);
-        let decls = crate::targeting::Simulated { world: w, facts: &facts };
+        let decls = crate::targeting::Simulated {
+            world: w,
+            facts: &facts,
+        };
         view.select(chooser, &decls, alerted, rest, rng, selected, local);
         let full = selected.len() >= max;
 

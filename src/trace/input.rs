@@ -136,9 +136,8 @@ impl Interner {
 /// Open a file, decompressing it if it is gzip.
 fn open(path: &Path) -> Result<Box<dyn BufRead>, String> {
     let name = path.display();
-    let mut f = BufReader::new(
-        std::fs::File::open(path).map_err(|e| format!("{name}: cannot open: {e}"))?,
-    );
+    let mut f =
+        BufReader::new(std::fs::File::open(path).map_err(|e| format!("{name}: cannot open: {e}"))?);
     let gz = f
         .fill_buf()
         .map_err(|e| format!("{name}: cannot read: {e}"))?
@@ -220,7 +219,11 @@ pub fn read(path: &Path, layout: &Layout) -> Result<Declarations, String> {
             return Err(format!(
                 "{name}: unknown column{} {}; the fields are {} (map a column to a field with --columns field=column, or pass --allow-extra-columns to ignore the others)",
                 if extra.len() > 1 { "s" } else { "" },
-                extra.iter().map(|e| format!("\"{e}\"")).collect::<Vec<_>>().join(", "),
+                extra
+                    .iter()
+                    .map(|e| format!("\"{e}\""))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 FIELDS.join(", ")
             ));
         }
@@ -263,7 +266,13 @@ pub fn read(path: &Path, layout: &Layout) -> Result<Declarations, String> {
             d.not_assessed += 1;
             continue;
         }
-        match parse_row(&get, &mut offices, &mut tariffs, &mut countries, &mut traders) {
+        match parse_row(
+            &get,
+            &mut offices,
+            &mut tariffs,
+            &mut countries,
+            &mut traders,
+        ) {
             Ok(r) => d.rows.push(r),
             Err(e) => {
                 let line = record.position().map_or(0, |p| p.line());
@@ -271,7 +280,9 @@ pub fn read(path: &Path, layout: &Layout) -> Result<Declarations, String> {
                 if layout.skip_bad_rows {
                     skip(&mut d, msg);
                 } else {
-                    return Err(format!("{msg} (or pass --skip-bad-rows to leave such rows out)"));
+                    return Err(format!(
+                        "{msg} (or pass --skip-bad-rows to leave such rows out)"
+                    ));
                 }
             }
         }
@@ -326,10 +337,18 @@ fn parse_row<'a>(
     let illicit = match required("illicit")? {
         "1" | "true" | "TRUE" | "True" => true,
         "0" | "false" | "FALSE" | "False" => false,
-        v => return Err(format!("column illicit: \"{v}\" should be 0 or 1 (or true/false)")),
+        v => {
+            return Err(format!(
+                "column illicit: \"{v}\" should be 0 or 1 (or true/false)"
+            ));
+        }
     };
     let cif = number("cif.value")?;
-    let value = if cif.is_nan() { number("fob.value")? } else { cif };
+    let value = if cif.is_nan() {
+        number("fob.value")?
+    } else {
+        cif
+    };
     let revenue = number("revenue")?;
     for f in ["quantity", "total.taxes"] {
         number(f)?;

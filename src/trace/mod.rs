@@ -166,7 +166,11 @@ impl<'a> Context<'a> {
                 .iter()
                 .map(|&(s, n)| if n > 0 { s / n as f64 } else { f64::NAN })
                 .collect(),
-            blank: decls.traders.iter().position(|t| t.is_empty()).map(|i| i as u32),
+            blank: decls
+                .traders
+                .iter()
+                .position(|t| t.is_empty())
+                .map(|i| i as u32),
             first_day: decls.rows.first().map_or(0, |r| r.day),
         }
     }
@@ -180,7 +184,11 @@ impl<'a> Context<'a> {
                 .iter()
                 .map(|t| w.hs.iter().any(|p| t.starts_with(p.as_str())))
                 .collect(),
-            countries: d.countries.iter().map(|c| w.countries.contains(c)).collect(),
+            countries: d
+                .countries
+                .iter()
+                .map(|c| w.countries.contains(c))
+                .collect(),
             entities: d.traders.iter().map(|t| w.traders.contains(t)).collect(),
             new_trader_days: w.new_trader_days,
             value_anomaly: w.value_anomaly,
@@ -238,8 +246,7 @@ impl Assessable for Batch<'_> {
         set(
             Indicator::NewTrader,
             known(r.importer)
-                && r.day - self.ctx.first_seen[r.importer as usize]
-                    < watch.new_trader_days as i64,
+                && r.day - self.ctx.first_seen[r.importer as usize] < watch.new_trader_days as i64,
         );
         set(
             Indicator::PriorViolations,
@@ -348,7 +355,9 @@ pub fn replay_one(
 pub fn replay(decls: &Declarations, plan: &Plan) -> Vec<Replay> {
     let ctx = Context::new(decls);
     let jobs: Vec<(usize, usize, usize)> = (0..plan.strategies.len())
-        .flat_map(|s| (0..plan.rates.len()).flat_map(move |r| (0..plan.reps).map(move |k| (s, r, k))))
+        .flat_map(|s| {
+            (0..plan.rates.len()).flat_map(move |r| (0..plan.reps).map(move |k| (s, r, k)))
+        })
         .collect();
     jobs.par_iter()
         .map(|&(s, r, k)| Replay {

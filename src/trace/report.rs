@@ -109,7 +109,9 @@ pub fn build(decls: &Declarations, plan: &Plan, replays: &[Replay], first_day: i
     for r in 0..plan.rates.len() {
         // Whole file first, then the periods.
         for p in std::iter::once(n_periods - 1).chain(0..n_periods - 1) {
-            let per: Vec<_> = (0..plan.strategies.len()).map(|s| samples(s, r, p)).collect();
+            let per: Vec<_> = (0..plan.strategies.len())
+                .map(|s| samples(s, r, p))
+                .collect();
             for (s, ms) in per.iter().enumerate() {
                 for (metric, v) in ms {
                     summary.push(Line {
@@ -155,7 +157,11 @@ pub fn build(decls: &Declarations, plan: &Plan, replays: &[Replay], first_day: i
 }
 
 fn num(x: f64) -> String {
-    if x.is_finite() { x.to_string() } else { String::new() }
+    if x.is_finite() {
+        x.to_string()
+    } else {
+        String::new()
+    }
 }
 
 fn est_fields(e: &Estimate) -> [String; 4] {
@@ -171,9 +177,17 @@ fn opt(p: Option<usize>) -> String {
 
 impl TraceReport {
     /// `summary.csv`, `differences.csv`, `replications.csv` and `trace.json` in `dir`.
-    pub fn write(&self, dir: &Path, replays: &[Replay], plan: &Plan, has_revenue: bool) -> std::io::Result<()> {
+    pub fn write(
+        &self,
+        dir: &Path,
+        replays: &[Replay],
+        plan: &Plan,
+        has_revenue: bool,
+    ) -> std::io::Result<()> {
         ensure_dir(dir)?;
-        let mut s = String::from("strategy,inspection_rate,period,period_start,metric,mean,ci_low,ci_high,n\n");
+        let mut s = String::from(
+            "strategy,inspection_rate,period,period_start,metric,mean,ci_low,ci_high,n\n",
+        );
         for l in &self.summary {
             let [m, lo, hi, n] = est_fields(&l.estimate);
             let _ = writeln!(
@@ -262,10 +276,19 @@ impl TraceReport {
             if e.n == 0 {
                 "—".to_string()
             } else {
-                format!("{:.2}% ({:.2}–{:.2})", 100.0 * e.mean, 100.0 * e.ci_low, 100.0 * e.ci_high)
+                format!(
+                    "{:.2}% ({:.2}–{:.2})",
+                    100.0 * e.mean,
+                    100.0 * e.ci_low,
+                    100.0 * e.ci_high
+                )
             }
         };
-        let _ = writeln!(s, "{:<18} {:>6}  {:<26} {:<26} revenue recovered", "strategy", "rate", "precision", "recall");
+        let _ = writeln!(
+            s,
+            "{:<18} {:>6}  {:<26} {:<26} revenue recovered",
+            "strategy", "rate", "precision", "recall"
+        );
         let whole: Vec<&Line> = self.summary.iter().filter(|l| l.period.is_none()).collect();
         let find = |st: &str, rate: f64, m: &str| {
             whole
@@ -294,10 +317,17 @@ impl TraceReport {
         let diffs: Vec<&Difference> = self
             .differences
             .iter()
-            .filter(|d| d.period.is_none() && d.metric != "inspection_rate" && d.metric != "revenue_recovered_total")
+            .filter(|d| {
+                d.period.is_none()
+                    && d.metric != "inspection_rate"
+                    && d.metric != "revenue_recovered_total"
+            })
             .collect();
         if !diffs.is_empty() {
-            let _ = writeln!(s, "\nPaired differences (second − first, same replications)");
+            let _ = writeln!(
+                s,
+                "\nPaired differences (second − first, same replications)"
+            );
             for d in diffs {
                 let e = &d.estimate;
                 let _ = writeln!(
