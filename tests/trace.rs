@@ -316,3 +316,37 @@ fn an_event_log_is_valid_input() {
     assert!(r.declarations > 4000);
     assert!(r.illicit_rate > 0.0);
 }
+
+#[test]
+fn the_outputs_do_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "d.csv", &declarations(4000, 0.03, 0.2, true, 5));
+    let run = |threads: &str, out: &str| {
+        let out_dir = dir.path().join(out);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_stce"))
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "trace",
+                f.to_str().unwrap(),
+                "--strategy",
+                "learner",
+                "--strategy",
+                "mixture",
+                "--reps",
+                "6",
+                "--out",
+                out_dir.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        [
+            "summary.csv",
+            "differences.csv",
+            "replications.csv",
+            "trace.json",
+        ]
+        .map(|n| read(&out_dir.join(n)))
+    };
+    assert_eq!(run("1", "one"), run("2", "two"));
+}
