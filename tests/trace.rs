@@ -269,6 +269,16 @@ fn malformed_files_get_errors_with_row_and_column() {
         "{out}"
     );
     assert!(err.contains("row 5"), "{err}");
+    // A malformed FOB value is an error even though the CIF value is the one used.
+    let mut lines: Vec<String> = good.lines().map(String::from).collect();
+    let mut f: Vec<String> = lines[7].split(',').map(String::from).collect();
+    f[9] = "12x".into();
+    lines[7] = f.join(",");
+    let (ok, err, _) = trace("f.csv", &(lines.join("\n") + "\n"), &[]);
+    assert!(
+        !ok && err.contains("row 7 (line 8): column fob.value: \"12x\" is not a number"),
+        "{err}"
+    );
     // An illicit flag that is not 0/1.
     let bad = good.replacen(",0,0.0\n", ",maybe,0.0\n", 1);
     assert_ne!(bad, good);

@@ -343,12 +343,9 @@ fn parse_row<'a>(
             ));
         }
     };
-    let cif = number("cif.value")?;
-    let value = if cif.is_nan() {
-        number("fob.value")?
-    } else {
-        cif
-    };
+    // Both are checked, whichever is used.
+    let (fob, cif) = (number("fob.value")?, number("cif.value")?);
+    let value = if cif.is_nan() { fob } else { cif };
     let revenue = number("revenue")?;
     for f in ["quantity", "total.taxes"] {
         number(f)?;
