@@ -60,10 +60,16 @@ fn a_fresh_log_agrees_with_the_run_and_verifies() {
         .from_reader(text_log.as_bytes());
     let cols: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     let fate = cols.iter().position(|c| c == "fate").unwrap();
+    let in_window = cols.iter().position(|c| c == "in_window").unwrap();
     let (mut rows, mut seized, mut delivered, mut in_transit) = (0u64, 0u64, 0u64, 0u64);
-    let mut seize_outcomes = 0u64;
+    let (mut all_rows, mut seize_outcomes) = (0u64, 0u64);
     for rec in r.records() {
         let rec = rec.unwrap();
+        all_rows += 1;
+        // The run counts the shipments declared in its measurement window.
+        if &rec[in_window] != "true" {
+            continue;
+        }
         rows += 1;
         match &rec[fate] {
             "seized" => seized += 1,
@@ -81,14 +87,14 @@ fn a_fresh_log_agrees_with_the_run_and_verifies() {
     assert_eq!(rows, count_after(&summary, "generated"));
     assert_eq!(delivered, count_after(&summary, "delivered"));
     assert_eq!(seized, count_after(&summary, "seized"));
-    assert_eq!(in_transit, count_after(&summary, "in transit at the end"));
+    assert_eq!(in_transit, count_after(&summary, "in transit at the drain's end"));
     assert_eq!(seize_outcomes, seized, "a shipment is seized once");
     assert!(seized > 0, "the tutorial seizes something");
 
     let out = verify(&log);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains(&format!("all {rows} rows")),
+        text(&out.stdout).contains(&format!("all {all_rows} rows")),
         "{}",
         text(&out.stdout)
     );
@@ -132,29 +138,29 @@ fn a_changed_value_is_reported_by_row_and_field() {
     let (log, _) = run_logged(dir.path());
     let t = decompress(&log);
     let mut lines: Vec<String> = t.lines().map(String::from).collect();
-    // Data row 100 is line 8 + 1 + 100 (1-based): index 108. Change its serial's
-    // declared weight (the 10th field).
+    // Data row 100 is line 9 + 1 + 100 (1-based): index 109. Change its declared
+    // weight (the 11th field).
     let rec = csv::ReaderBuilder::new()
         .has_headers(false)
-        .from_reader(lines[108].as_bytes())
+        .from_reader(lines[109].as_bytes())
         .records()
         .next()
         .unwrap()
         .unwrap();
     let mut f: Vec<String> = rec.iter().map(String::from).collect();
-    f[9] = "12345.5".into();
+    f[10] = "12345.5".into();
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     w.write_record(&f).unwrap();
-    lines[108] = text(&w.into_inner().unwrap()).trim_end().to_string();
+    lines[109] = text(&w.into_inner().unwrap()).trim_end().to_string();
     std::fs::write(&log, compress(&(lines.join("\n") + "\n"))).unwrap();
     let out = verify(&log);
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(
         err.contains("row 100 ")
-            && err.contains("field 10 (kg_declared)")
+            && err.contains("field 11 (kg_declared)")
             && err.contains("\"12345.5\""),
         "{err}"
     );

@@ -44,6 +44,8 @@ pub struct Header {
     pub declarations: Option<u64>,
     /// `--strategy`, if one strategy was imposed on every office.
     pub strategy: Option<String>,
+    /// `--no-operation`: the run was the scenario's business as usual.
+    pub no_operation: bool,
 }
 
 impl Header {
@@ -62,6 +64,7 @@ impl Header {
             opt(self.declarations.map(|d| d.to_string()))
         );
         let _ = writeln!(s, "# strategy: {}", opt(self.strategy.clone()));
+        let _ = writeln!(s, "# no_operation: {}", self.no_operation);
         let _ = writeln!(s, "# rerun: {}", self.rerun());
         s
     }
@@ -74,6 +77,9 @@ impl Header {
         }
         if let Some(s) = &self.strategy {
             let _ = write!(c, " --strategy {s}");
+        }
+        if self.no_operation {
+            c.push_str(" --no-operation");
         }
         c
     }
@@ -122,7 +128,16 @@ impl Header {
             })
             .transpose()?;
         let strategy = Some(field("strategy", 7)?).filter(|s| !s.is_empty());
-        field("rerun", 8)?;
+        let no_operation = match field("no_operation", 8)?.as_str() {
+            "true" => true,
+            "false" => false,
+            v => {
+                return Err(format!(
+                    "{file}: line 8: no_operation \"{v}\" should be true or false"
+                ));
+            }
+        };
+        field("rerun", 9)?;
         Ok(Header {
             version,
             scenario,
@@ -130,11 +145,12 @@ impl Header {
             seed,
             declarations,
             strategy,
+            no_operation,
         })
     }
 
     /// Number of `#` lines [`Header::lines`] writes.
-    pub const LINES: usize = 8;
+    pub const LINES: usize = 9;
 }
 
 /// An I/O error while decompressing, said as what it means for a log.
@@ -224,11 +240,12 @@ pub fn office_groups(w: &World) -> usize {
 }
 
 /// Columns describing the declaration, before the office groups.
-pub const DECLARATION_COLUMNS: [&str; 24] = [
+pub const DECLARATION_COLUMNS: [&str; 25] = [
     "serial",
     "declared_day",
     "declared_date",
     "declared_hour",
+    "in_window",
     "route",
     "origin_country",
     "destination_country",
@@ -305,7 +322,9 @@ pub fn for_each_line(
         field(&mut b, s);
         String::from_utf8(b).unwrap_or_default()
     };
-    let dates: Vec<String> = (0..=w.days).map(|d| w.date(d)).collect();
+    let dates: Vec<String> = (0..=w.ticks() / w.ticks_per_day())
+        .map(|d| w.date(d))
+        .collect();
     let routes: Vec<String> = (0..w.routes.routes.len() as u32)
         .map(|route| {
             quoted(
@@ -369,6 +388,7 @@ pub fn for_each_line(
         text(b, &dates[day as usize]);
         uint(b, s.voyage.hour as u64);
         b.push(b',');
+        flag(b, s.voyage.in_window());
         text(b, &routes[route as usize]);
         text(b, &node_country[node(0)]);
         text(b, &node_country[node(stops - 1)]);
@@ -452,7 +472,7 @@ pub fn for_each_line(
             text(b, set);
             fixed(b, v.score, 4);
             b.push(b',');
-            text(b, v.selected.label());
+            text(b, v.selected.map_or("", |r| r.label()));
             text(b, &strategies[v.strategy as usize]);
             text(b, outcome);
             if let Some(d) = dwell {

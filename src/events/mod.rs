@@ -13,28 +13,8 @@ pub mod verify;
 
 use bevy_ecs::prelude::Resource;
 
+use crate::metrics::tally::Reason;
 use crate::sim::components::{Outcome, Shipment};
-
-/// Why a declaration was selected at an office.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SelectedBy {
-    /// Not selected: released at once.
-    No,
-    /// A platform alert named it (alerts take capacity before the strategy).
-    Alert,
-    /// The office's strategy chose it.
-    Strategy,
-}
-
-impl SelectedBy {
-    pub fn label(self) -> &'static str {
-        match self {
-            SelectedBy::No => "",
-            SelectedBy::Alert => "alert",
-            SelectedBy::Strategy => "strategy",
-        }
-    }
-}
 
 /// What one office saw and did with one declaration.
 #[derive(Debug, Clone, Copy)]
@@ -49,7 +29,9 @@ pub struct Visit {
     pub indicators: u16,
     /// The strategy's score of the declaration (`NaN`: it has none).
     pub score: f32,
-    pub selected: SelectedBy,
+    /// Why it was selected (targeted, a platform alert, drawn at random); `None`: not
+    /// selected.
+    pub selected: Option<Reason>,
     /// Index into [`EventLog::strategies`]: the strategy the office used that tick.
     pub strategy: u16,
     pub outcome: Outcome,
@@ -113,9 +95,10 @@ impl EventLog {
         self.delivered.push((serial, hour));
     }
 
-    /// Visits and deliveries grouped by serial, keeping each shipment's visits in the
+    /// Declarations in serial order, visits and deliveries grouped by serial, keeping each shipment's visits in the
     /// order they happened (the sort is stable).
     pub fn finish(&mut self) {
+        self.declared.sort_by_key(|d| d.1.voyage.serial);
         self.visits.sort_by_key(|v| v.serial);
         self.delivered.sort_by_key(|d| d.0);
     }

@@ -65,6 +65,7 @@ pub fn verify(path: &Path) -> Result<Verified, String> {
         Path::new(&header.scenario),
         &Overrides {
             declarations: header.declarations,
+            seed: Some(header.seed),
         },
     )
     .map_err(|e| e.to_string())?;
@@ -80,7 +81,8 @@ pub fn verify(path: &Path) -> Result<Verified, String> {
     let opts = RunOptions {
         seed: header.seed,
         strategy,
-        baseline: false,
+        baseline: header.no_operation,
+        ..Default::default()
     };
     let (_, _, log) = run_recorded(&w, &opts, true);
     let log = log.ok_or("the re-run kept no event log")?;

@@ -65,7 +65,7 @@ fn arrive(
             if reopens < w.ticks() {
                 calendar.book(reopens, s);
             } else {
-                tally.fates(class(w, &s.cargo)).in_transit += 1;
+                count_in_transit(w, &s, tally);
             }
             return;
         }
@@ -92,11 +92,24 @@ pub fn role_at(w: &Sim, v: &Voyage) -> Role {
     }
 }
 
+/// A window shipment that can no longer arrive before the run's last tick: its fate is
+/// unknown.
+fn count_in_transit(w: &Sim, s: &Shipment, tally: &mut Tally) {
+    if s.voyage.in_window() {
+        let fates = tally.fates(class(w, &s.cargo));
+        fates.in_transit += 1;
+        if s.voyage.flags & Voyage::REACHED_OFFICE != 0 {
+            fates.reached_office_in_transit += 1;
+        }
+    }
+}
+
 /// Release a shipment from its current stop after `dwell` hours: deliver it if this was
 /// its destination, otherwise book its arrival at the next stop (after waiting for the
-/// service's next departure). Arrivals after the run's end count as in transit and leave
-/// the simulation, since nothing can happen to them any more. A shipment that leaves is
-/// dropped here (and its delivery recorded in the event log, if there is one).
+/// service's next departure). Arrivals after the run's last tick count as in transit and
+/// leave the simulation, since nothing can happen to them any more. A shipment that
+/// leaves is dropped here; only window shipments are counted (a delivery is recorded in
+/// the event log, if there is one, whatever its window).
 #[allow(clippy::too_many_arguments)]
 pub fn advance(
     w: &Sim,
@@ -108,11 +121,12 @@ pub fn advance(
     tally: &mut Tally,
     log: Option<&mut crate::events::EventLog>,
 ) {
-    let fates = tally.fates(class(w, &s.cargo));
     let v = &mut s.voyage;
     let legs = w.routes.legs_of(v.route);
     let Some(leg) = legs.get(v.stop as usize) else {
-        fates.delivered += 1;
+        if v.in_window() {
+            tally.fates(class(w, &s.cargo)).delivered += 1;
+        }
         if let Some(log) = log {
             log.delivered(v.serial, (v.hour as f64 + dwell).round() as u32);
         }
@@ -126,7 +140,7 @@ pub fn advance(
     // resolution.
     let due = (v.hour / w.tick_hours).max(tick + 1);
     if due >= w.ticks() {
-        fates.in_transit += 1;
+        count_in_transit(w, &s, tally);
     } else {
         calendar.book(due, s);
     }
