@@ -87,7 +87,10 @@ fn a_fresh_log_agrees_with_the_run_and_verifies() {
     assert_eq!(rows, count_after(&summary, "generated"));
     assert_eq!(delivered, count_after(&summary, "delivered"));
     assert_eq!(seized, count_after(&summary, "seized"));
-    assert_eq!(in_transit, count_after(&summary, "in transit at the drain's end"));
+    assert_eq!(
+        in_transit,
+        count_after(&summary, "in transit at the drain's end")
+    );
     assert_eq!(seize_outcomes, seized, "a shipment is seized once");
     assert!(seized > 0, "the tutorial seizes something");
 
