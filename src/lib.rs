@@ -6,6 +6,7 @@
 //! networks hide), [`metrics`] (what we measure) and [`report`] (what we write).
 
 pub mod adversary;
+pub mod exercise;
 pub mod experiment;
 pub mod metrics;
 pub mod operation;

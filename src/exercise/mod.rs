@@ -1,0 +1,5 @@
+//! Tabletop exercises: teams play customs administrations (and a trafficking network)
+//! turn by turn on a simulated world, with the truth kept from them and nothing lost.
+//!
+//! * [`api`]: the JSON contract the server speaks (routes, bodies, errors).
+pub mod api;
