@@ -2,4 +2,6 @@
 //! turn by turn on a simulated world, with the truth kept from them and nothing lost.
 //!
 //! * [`api`]: the JSON contract the server speaks (routes, bodies, errors).
+//! * [`web`]: the console pages (team, facilitator, debrief) served beside the API.
 pub mod api;
+pub mod web;
