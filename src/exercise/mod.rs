@@ -3,3 +3,6 @@
 //!
 //! * [`api`]: the JSON contract the server speaks (routes, bodies, errors).
 pub mod api;
+pub mod plan;
+pub mod step;
+pub mod engine;

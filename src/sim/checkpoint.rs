@@ -178,7 +178,7 @@ pub fn assess(
 }
 
 /// What office `o` knows of a shipment's declaration on day `day`.
-fn facts_of(
+pub(crate) fn facts_of(
     w: &Sim,
     d: &Declaration,
     v: &Voyage,
