@@ -169,6 +169,11 @@ impl Engine {
         e
     }
 
+    /// The state file's secret for opaque ids.
+    pub fn key(&self) -> u64 {
+        self.key
+    }
+
     pub fn w(&self) -> &World {
         &self.sim.w
     }

@@ -6,3 +6,7 @@ pub mod api;
 pub mod plan;
 pub mod step;
 pub mod engine;
+pub mod views;
+pub mod debrief;
+pub mod store;
+pub mod session;

@@ -10,6 +10,7 @@ use crate::targeting::risk_score::Weights;
 use crate::world::World;
 
 /// One team, resolved.
+#[derive(Clone)]
 pub struct Team {
     pub name: String,
     /// Offices it plays (indices into `World::offices`), in scenario node order.
@@ -28,6 +29,7 @@ impl Team {
     }
 }
 
+#[derive(Clone)]
 pub struct Inject {
     pub name: String,
     pub description: String,
@@ -36,6 +38,7 @@ pub struct Inject {
 }
 
 /// The exercise, resolved.
+#[derive(Clone)]
 pub struct Plan {
     pub name: String,
     pub turn_hours: u32,
