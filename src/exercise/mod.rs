@@ -10,3 +10,4 @@ pub mod views;
 pub mod debrief;
 pub mod store;
 pub mod session;
+pub mod server;
