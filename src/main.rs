@@ -28,6 +28,9 @@ enum Command {
     Sweep(cmd::sweep::Args),
     /// Check a scenario file and report every problem with file:line:col.
     Validate(cmd::validate::Args),
+    /// Serve a tabletop exercise (teams play offices and a network turn by turn), or
+    /// replay one, or write its debrief.
+    Exercise(cmd::exercise::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => cmd::compare::execute(a),
         Command::Sweep(a) => cmd::sweep::execute(a),
         Command::Validate(a) => cmd::validate::execute(a),
+        Command::Exercise(a) => cmd::exercise::execute(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

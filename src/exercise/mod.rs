@@ -4,4 +4,12 @@
 //! * [`api`]: the JSON contract the server speaks (routes, bodies, errors).
 //! * [`web`]: the console pages (team, facilitator, debrief) served beside the API.
 pub mod api;
+pub mod plan;
+pub mod step;
+pub mod engine;
+pub mod views;
+pub mod debrief;
+pub mod store;
+pub mod session;
+pub mod server;
 pub mod web;

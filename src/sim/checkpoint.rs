@@ -17,7 +17,7 @@ use crate::world::World as Sim;
 
 /// The inspection method an office uses now: a scan where it has a working scanner, a
 /// physical examination otherwise.
-fn method(w: &Sim, conditions: &Conditions, office: usize, tick: u32) -> (Method, bool) {
+pub(crate) fn method(w: &Sim, conditions: &Conditions, office: usize, tick: u32) -> (Method, bool) {
     let scanner = w.offices[office].has_scanner && conditions.scanner_works(office, tick);
     (
         if scanner {
@@ -30,7 +30,7 @@ fn method(w: &Sim, conditions: &Conditions, office: usize, tick: u32) -> (Method
 }
 
 /// Whether the operation is in force at this office today (never in a baseline run).
-fn in_operation<'a>(
+pub(crate) fn in_operation<'a>(
     w: &'a Sim,
     mode: &RunMode,
     office: usize,
@@ -73,6 +73,7 @@ pub fn assess(
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
     mut facts: Local<Vec<Facts>>,
+    mut external: Option<ResMut<External>>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -108,6 +109,25 @@ pub fn assess(
         let max = ((capacity / method(w, &conditions, o, tick).0.officer_hours + 1e-9).floor()
             as usize)
             .min(facts.len());
+
+        if let Some(ext) = external.as_deref_mut()
+            && let Some(Some(chosen)) = ext.by_office.get(o)
+        {
+            // An exercise team plays this office: its picks, nothing else.
+            let n = facts.len();
+            let picks: Vec<u32> = chosen.iter().copied().filter(|&i| (i as usize) < n).collect();
+            ext.cut += picks.len().saturating_sub(max) as u64;
+            let d = &mut *desk;
+            d.selected.clear();
+            d.selected.extend(picks.into_iter().take(max));
+            d.alerted.clear();
+            d.alerted.resize(n, false);
+            d.local.clear();
+            d.local.resize(n, None);
+            d.flagged.clear();
+            d.flagged.resize(n, false);
+            continue;
+        }
 
         let Desk {
             strategy: own,
@@ -158,7 +178,7 @@ pub fn assess(
 }
 
 /// What office `o` knows of a shipment's declaration on day `day`.
-fn facts_of(
+pub(crate) fn facts_of(
     w: &Sim,
     d: &Declaration,
     v: &Voyage,

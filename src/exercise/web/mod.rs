@@ -32,18 +32,15 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::exercise::api::{ApiError, Debrief, FacilitatorView, TeamView, Truth};
+use std::sync::Mutex;
+
+use crate::exercise::api::{Debrief, FacilitatorView, TeamView, Truth};
+use crate::exercise::engine::{Refusal, refuse};
+use crate::exercise::session::{Role, Session};
 use layout::Delivery;
 
-/// A refused request: the HTTP status and the API's error, shown to the person in words.
-#[derive(Debug, Clone)]
-pub struct Refusal {
-    pub status: u16,
-    pub error: ApiError,
-}
-
 /// What the pages need from the exercise: the same views the JSON routes return, with
-/// the same token checks. The server implements it on its state.
+/// the same token checks and refusals (their message is shown to the person in words).
 pub trait Console: Send + Sync + 'static {
     fn team(&self, token: &str) -> Result<TeamView, Refusal>;
     fn facilitator(&self, token: &str) -> Result<FacilitatorView, Refusal>;
@@ -51,6 +48,51 @@ pub trait Console: Send + Sync + 'static {
     fn truth(&self, token: &str) -> Result<Truth, Refusal>;
     /// The facilitator's token any time; a team's once the debrief is open.
     fn debrief(&self, token: &str) -> Result<Debrief, Refusal>;
+}
+
+/// The served session is the console's source: each call takes the lock, as the API's
+/// handlers do.
+impl Console for Mutex<Session> {
+    fn team(&self, token: &str) -> Result<TeamView, Refusal> {
+        let s = self.lock().unwrap_or_else(|p| p.into_inner());
+        match s.role(token)? {
+            Role::Team(t) => Ok(s.engine.team_view(t)),
+            Role::Facilitator => Err(refuse(
+                403,
+                "forbidden",
+                "this is the facilitator's link: the team pages are opened with each team's own link",
+            )),
+        }
+    }
+
+    fn facilitator(&self, token: &str) -> Result<FacilitatorView, Refusal> {
+        let s = self.lock().unwrap_or_else(|p| p.into_inner());
+        match s.role(token)? {
+            Role::Facilitator => Ok(s.engine.facilitator_view(&s.team_paths())),
+            Role::Team(_) => Err(refuse(403, "forbidden", "this is a team's link, not the facilitator's")),
+        }
+    }
+
+    fn truth(&self, token: &str) -> Result<Truth, Refusal> {
+        let s = self.lock().unwrap_or_else(|p| p.into_inner());
+        match s.role(token)? {
+            Role::Facilitator => Ok(s.engine.truth()),
+            Role::Team(_) => Err(refuse(403, "forbidden", "the ground truth is for the facilitator only")),
+        }
+    }
+
+    fn debrief(&self, token: &str) -> Result<Debrief, Refusal> {
+        let mut s = self.lock().unwrap_or_else(|p| p.into_inner());
+        match s.role(token)? {
+            Role::Facilitator => Ok(s.debrief()),
+            Role::Team(_) if s.engine.debrief_open => Ok(s.debrief()),
+            Role::Team(_) => Err(refuse(
+                409,
+                "debrief_closed",
+                "the facilitator has not opened the debrief yet; this page works once they do",
+            )),
+        }
+    }
 }
 
 type Shared = Arc<dyn Console>;
@@ -90,7 +132,7 @@ fn render(result: Result<String, Refusal>) -> Response {
         Ok(body) => html(StatusCode::OK, body),
         Err(r) => {
             let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            html(status, layout::refusal(r.status, &r.error.message).into_string())
+            html(status, layout::refusal(r.status, &r.message).into_string())
         }
     }
 }
