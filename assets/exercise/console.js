@@ -84,14 +84,16 @@
         if (!changed) continue;
         const focused = document.activeElement;
         const refocus = cur.contains(focused) && focused ? (focused.id || focused.dataset.action || null) : null;
+        const carry = keyed && cur.dataset.turn === fresh.dataset.turn ? snapshot(cur) : null;
         const node = document.adoptNode(fresh);
         cur.replaceWith(node);
         remember(node);
+        if (carry) restore(node, carry);
         if (refocus) {
           const again = document.getElementById(refocus) || $('[data-action="' + refocus + '"]', node);
           if (again) again.focus();
         }
-        if (keyed) afterNewWork();
+        if (keyed && !carry) afterNewWork();
       }
       if (failing) say('Live updates are back.', 'ok');
       failing = false;
@@ -129,6 +131,37 @@
       say('Over capacity at ' + office + ': its officer-hours buy ' + max + ' inspection' + (max === 1 ? '' : 's') +
           ' this turn, and ' + max + ' are already selected. Unselect one before picking another.', 'error');
     }
+  }
+
+  // Within a turn the work form is re-rendered when capacity changes (an inject): keep
+  // the team's choices, cut to the new capacity, and say so.
+  function snapshot(form) {
+    return {
+      picked: $$('input.pick', form).filter((c) => c.checked).map((c) => c.value),
+      filter: ($('#filter', form) || {}).value,
+      office: ($('#office-filter', form) || {}).value,
+      drafts: $$('#alert-drafts li', form),
+    };
+  }
+  function restore(form, carry) {
+    if (carry.filter !== undefined && $('#filter', form)) $('#filter', form).value = carry.filter;
+    if (carry.office !== undefined && $('#office-filter', form)) $('#office-filter', form).value = carry.office;
+    const list = $('#alert-drafts', form);
+    if (list && carry.drafts.length) { list.textContent = ''; carry.drafts.forEach((li) => list.append(li)); }
+    const dropped = [];
+    for (const id of carry.picked) {
+      const box = $$('input.pick', form).find((c) => c.value === id);
+      if (!box) continue;
+      const counter = $$('.counter', form).find((el) => el.dataset.office === box.dataset.office);
+      const max = counter ? Number(counter.dataset.max) : Infinity;
+      if (picks(box.dataset.office).filter((c) => c.checked).length < max) box.checked = true;
+      else dropped.push(id);
+    }
+    recount();
+    filterRows();
+    say(dropped.length
+      ? 'Capacity changed: ' + dropped.length + ' of your selections no longer fit and were unselected (' + dropped.join(', ') + ').'
+      : 'Your offices\' capacity changed: see the counters.', dropped.length ? 'error' : 'ok');
   }
 
   // ---- tables: sort and filter ---------------------------------------------------

@@ -46,31 +46,31 @@ pub fn page(view: &FacilitatorView, truth: Option<&Truth>, token: &str) -> Marku
                     @if let Some(ms) = view.last_advance_ms { "Last advance took " (format!("{ms:.0}")) " ms." }
                 }
             }
-            div.columns.two {
-                section #teams aria-labelledby="teams-h" {
-                    h2 #teams-h { "Teams and scoreboard" }
-                    div.table-wrap { table.scoreboard {
-                        thead { tr {
-                            th scope="col" { "Team" } th scope="col" { "Plays" } th scope="col" { "This turn" }
-                            th scope="col" { "Inspections" } th scope="col" { "Seizures" } th scope="col" { "Hit rate" }
-                            th scope="col" { "Defaulted in" }
-                        } }
-                        tbody { @for t in &view.teams { tr {
-                            th scope="row" {
-                                a href=(t.url) target="_blank" rel="noopener" { (t.team) }
-                                @if t.side == Side::Red { " " span.badge.red { "red" } }
-                            }
-                            td { (t.plays.join(", ")) }
-                            td { span.{ "badge status-" (status_key(t.status)) } { (status_words(t.status)) } }
-                            td.num { (t.inspections) }
-                            td.num { (t.seizures) }
-                            td.num { @if t.side == Side::Blue { (percent(t.seizures, t.inspections)) } }
-                            td { @if t.defaulted_turns.is_empty() { "–" } @else {
-                                "turn " (t.defaulted_turns.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
-                            } }
-                        } } }
+            section #teams aria-labelledby="teams-h" {
+                h2 #teams-h { "Teams and scoreboard" }
+                div.table-wrap { table.scoreboard {
+                    thead { tr {
+                        th scope="col" { "Team" } th scope="col" { "Plays" } th scope="col" { "This turn" }
+                        th scope="col" { "Inspections" } th scope="col" { "Seizures" } th scope="col" { "Hit rate" }
+                        th scope="col" { "Defaulted in" }
                     } }
-                }
+                    tbody { @for t in &view.teams { tr {
+                        th scope="row" {
+                            a href=(t.url) target="_blank" rel="noopener" { (t.team) }
+                            @if t.side == Side::Red { " " span.badge.red { "red" } }
+                        }
+                        td { (t.plays.join(", ")) }
+                        td { span.{ "badge status-" (status_key(t.status)) } { (status_words(t.status)) } }
+                        td.num { (t.inspections) }
+                        td.num { (t.seizures) }
+                        td.num { @if t.side == Side::Blue { (percent(t.seizures, t.inspections)) } }
+                        td { @if t.defaulted_turns.is_empty() { "–" } @else {
+                            "turn " (t.defaulted_turns.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
+                        } }
+                    } } }
+                } }
+            }
+            div.columns.two {
                 section #injects aria-labelledby="injects-h" {
                     h2 #injects-h { "Injects" }
                     @if view.injects.is_empty() { p.muted { "The scenario has no injects." } }
@@ -86,6 +86,15 @@ pub fn page(view: &FacilitatorView, truth: Option<&Truth>, token: &str) -> Marku
                         }
                     } } }
                 }
+                section #timeline aria-labelledby="timeline-h" {
+                    h2 #timeline-h { "Timeline" }
+                    @if view.timeline.is_empty() { p.muted { "Nothing yet." } }
+                    ol.timeline reversed {
+                        @for e in view.timeline.iter().rev() {
+                            li.{ "kind-" (e.kind) } { span.when { "Turn " (e.turn) " · " (e.date) } " " span.kind { (e.kind) } " " (e.text) }
+                        }
+                    }
+                }
             }
             section #truth aria-labelledby="truth-h" {
                 h2 #truth-h { "Ground truth" }
@@ -96,15 +105,6 @@ pub fn page(view: &FacilitatorView, truth: Option<&Truth>, token: &str) -> Marku
                 } @else {
                     p { a.button role="button" aria-pressed="false" href=(format!("/facilitator/{token}?truth=1")) { "Show ground truth" }
                         " " span.muted { "what the teams selected this turn against what is really illicit" } }
-                }
-            }
-            section #timeline aria-labelledby="timeline-h" {
-                h2 #timeline-h { "Timeline" }
-                @if view.timeline.is_empty() { p.muted { "Nothing yet." } }
-                ol.timeline reversed {
-                    @for e in view.timeline.iter().rev() {
-                        li.{ "kind-" (e.kind) } { span.when { "Turn " (e.turn) " · " (e.date) } " " span.kind { (e.kind) } " " (e.text) }
-                    }
                 }
             }
         }

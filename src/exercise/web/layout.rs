@@ -69,12 +69,11 @@ pub fn header(status: &Status, who: &str, extra: Markup) -> Markup {
         header #status.banner data-live="status" data-phase=(phase_key(status)) data-turn=(status.turn) {
             div.who {
                 span.exercise { (status.exercise) }
-                h1 { (who) }
+                h1 { (who) " " (extra) }
             }
             div.clock {
                 (clock(status))
             }
-            (extra)
         }
     }
 }
@@ -111,7 +110,7 @@ fn phase_words(status: &Status) -> &'static str {
 }
 
 /// A notice that says plainly when nothing can be submitted, and why.
-pub fn phase_notice(status: &Status, submitted: bool) -> Markup {
+pub fn phase_notice(status: &Status, submitted: bool, red: bool) -> Markup {
     html! {
         @match status.phase {
             Phase::Paused => {
@@ -135,7 +134,8 @@ pub fn phase_notice(status: &Status, submitted: bool) -> Markup {
                 } @else {
                     p.notice role="status" {
                         "Turn " (status.turn) " is open: choose and submit before the facilitator closes it. "
-                        "A team that has not submitted is defaulted to its office's usual strategy."
+                        @if red { "Without new orders the network keeps its previous ones." }
+                        @else { "Without a submission your offices use their usual strategy." }
                     }
                 }
             }

@@ -24,13 +24,13 @@ pub fn page(view: &TeamView, token: &str) -> Markup {
     let header = layout::header(
         &view.status,
         &who,
-        html! { p.side.{ "side-" (if view.side == Side::Red { "red" } else { "blue" }) } { (side) } },
+        html! { span.side.{ "side-" (if view.side == Side::Red { "red" } else { "blue" }) } { (side) } },
     );
     let open = view.status.phase == Phase::Open;
     let body = html! {
         div #state data-live="state" data-api=(format!("/api/team/{token}")) data-turn=(view.status.turn)
             data-open=(open) {
-            (layout::phase_notice(&view.status, view.submitted))
+            (layout::phase_notice(&view.status, view.submitted, view.side == Side::Red))
             @if view.status.debrief_open {
                 p.notice.notice-ok { a href=(format!("/debrief/{token}")) { "The debrief is open: see what was really in the boxes →" } }
             }
@@ -84,12 +84,13 @@ fn blue_work(view: &TeamView) -> Markup {
         .flat_map(|d| [d.exporter.id.as_str(), d.consignee.id.as_str()])
         .collect();
     html! {
-        // Keyed by turn: the live updates replace it only when a new turn opens, so a
-        // team's unsent choices survive the polling.
-        form #work data-live="work" data-key=(format!("turn-{}", view.status.turn))
+        // Keyed by turn and capacities: the live updates replace it only when a new turn
+        // opens or an inject changes what an office can inspect, so a team's unsent
+        // choices survive the polling (and, within a turn, the script carries them over).
+        form #work data-live="work" data-key=(work_key(view))
             data-turn=(view.status.turn) novalidate {
             section #offices aria-labelledby="offices-h" {
-                h2 #offices-h { "Your offices this turn" }
+                h2 #offices-h.sr-only { "Your offices this turn" }
                 div.offices {
                     @for o in &view.offices { (office_card(o)) }
                 }
@@ -110,6 +111,19 @@ fn blue_work(view: &TeamView) -> Markup {
                         }
                     }
                     span #shown.muted aria-live="polite" {}
+                }
+                div.submit-bar {
+                    div #counters aria-live="polite" {
+                        @for o in &view.offices {
+                            span.counter #{ "count-" (o.code) } data-office=(o.code) data-max=(o.max_inspections)
+                                data-hours=(o.hours_per_inspection) data-capacity=(o.capacity_hours) {
+                                (o.code) ": " b.n { "0" } " of " (o.max_inspections) " inspections"
+                            }
+                        }
+                    }
+                    button #submit.primary type="submit" data-needs-open disabled[view.status.phase != Phase::Open] {
+                        @if view.submitted { "Submit again" } @else { "Submit inspections" }
+                    }
                 }
                 div.table-wrap {
                     table #decl-table.sortable {
@@ -143,7 +157,7 @@ fn blue_work(view: &TeamView) -> Markup {
             }
             section #send-alert aria-labelledby="send-h" {
                 h2 #send-h { "Send an alert to another team" }
-                p.muted { "Alerts go with your submission and reach the other team when this turn closes." }
+                p.muted { "Alerts go with your submission (the Submit button above) and reach the other team when this turn closes." }
                 div.alert-form {
                     label { "To" select #alert-to {
                         @for t in &view.other_teams { option value=(t) { (t) } }
@@ -166,21 +180,20 @@ fn blue_work(view: &TeamView) -> Markup {
                     }
                 }
             }
-            div.submit-bar {
-                div #counters aria-live="polite" {
-                    @for o in &view.offices {
-                        span.counter #{ "count-" (o.code) } data-office=(o.code) data-max=(o.max_inspections)
-                            data-hours=(o.hours_per_inspection) data-capacity=(o.capacity_hours) {
-                            (o.code) ": " b.n { "0" } " of " (o.max_inspections) " inspections"
-                        }
-                    }
-                }
-                button #submit.primary type="submit" data-needs-open disabled[view.status.phase != Phase::Open] {
-                    @if view.submitted { "Submit again" } @else { "Submit inspections" }
-                }
-            }
         }
     }
+}
+
+/// What the work form depends on besides the team's own choices.
+fn work_key(view: &TeamView) -> String {
+    let mut key = format!("turn-{}", view.status.turn);
+    for o in &view.offices {
+        key.push_str(&format!(" {}:{}", o.code, o.max_inspections));
+        for c in &o.conditions {
+            key.push_str(&format!("/{c}"));
+        }
+    }
+    key
 }
 
 fn sort_th(label: &str, kind: &str) -> Markup {
@@ -192,17 +205,14 @@ fn sort_th(label: &str, kind: &str) -> Markup {
 }
 
 fn office_card(o: &OfficeView) -> Markup {
+    let method = if o.method == "nii_scan" { "X-ray scans" } else { "physical examinations" };
     html! {
         div.office #{ "office-" (o.code) } {
-            h3 { (o.name) " " span.code { (o.code) } }
-            p { (o.country) }
+            p { strong { (o.name) } " " span.code { (o.code) } " · " (o.country) }
             p.capacity {
-                strong { (hours(o.capacity_hours)) } " of officer time: "
-                strong { (o.max_inspections) } " inspections"
-                " (" (if o.method == "nii_scan" { "X-ray scan" } else { "physical examination" })
-                ", " (hours(o.hours_per_inspection)) " each)"
+                (format!("{:.0}", o.capacity_hours)) " officer-hours buy " strong { (o.max_inspections) } " " (method)
+                " (" (hours(o.hours_per_inspection)) " each) · left: " b.left-n data-office=(o.code) { (o.max_inspections) }
             }
-            p.left { "Left after your selection: " b.left-n data-office=(o.code) { (o.max_inspections) } " inspections" }
             @for c in &o.conditions { p.condition { "⚠ " (c) } }
         }
     }
