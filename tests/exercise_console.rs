@@ -263,18 +263,18 @@ async fn a_class_session_in_the_browser() {
     let mut illicit_checked = assert_no_truth(&sg, &truth, "Singapore").await;
 
     // Sort by score (descending after two presses, by keyboard), then filter.
-    let score_sort = "#decl-table thead th:last-child button.sort";
+    let score_sort = "#decl-table thead th:nth-child(6) button.sort";
     click(&sg, score_sort).await;
     sg.find(Locator::Css(score_sort)).await.unwrap().send_keys("\u{E007}").await.unwrap(); // Enter
     let scores = js(
         &sg,
-        "return Array.from(document.querySelectorAll('#decl-table tbody tr')).map(r => Number(r.lastElementChild.dataset.v));",
+        "return Array.from(document.querySelectorAll('#decl-table tbody tr')).map(r => Number(r.querySelector('td.score').dataset.v));",
     )
     .await;
     let scores: Vec<f64> = scores.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted by score, highest first: {scores:?}");
     assert!(scores[0] > 0.0, "the risk score is shown");
-    let first_hs = js(&sg, "return document.querySelector('#decl-table tbody tr td:nth-child(5)').textContent;").await;
+    let first_hs = js(&sg, "return document.querySelector('#decl-table tbody tr td.hs').textContent;").await;
     let hs = first_hs.as_str().unwrap().to_string();
     fill(&sg, "#filter", &hs).await;
     let shown = text_of(&sg, "#shown").await;

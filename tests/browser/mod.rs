@@ -185,10 +185,11 @@ pub fn output_dir(test: &str) -> PathBuf {
     dir
 }
 
-/// Save two screenshots of the page: the 1280×720 viewport (what a projector shows
-/// first) as `NAME.png`, and the whole page as `NAME-full.png` (window grown to the
-/// document's height, then put back).
+/// Save two screenshots of the page, scrolled to the top: the 1280×720 viewport (what a
+/// projector shows first) as `NAME.png`, and the whole page as `NAME-full.png` (window
+/// grown to the document's height, at most 2400 px, then put back).
 pub async fn screenshots(c: &Client, dir: &Path, name: &str) {
+    js(c, "window.scrollTo(0, 0); return 0;").await;
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     let height = js(
@@ -198,7 +199,7 @@ pub async fn screenshots(c: &Client, dir: &Path, name: &str) {
     .await
     .as_u64()
     .unwrap_or(HEIGHT as u64)
-    .clamp(HEIGHT as u64, 4000) as u32;
+    .clamp(HEIGHT as u64, 2400) as u32;
     c.set_window_size(WIDTH, height).await.expect("grow window");
     tokio::time::sleep(Duration::from_millis(150)).await;
     let png = c.screenshot().await.expect("full screenshot");

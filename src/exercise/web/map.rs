@@ -69,17 +69,18 @@ fn parse_rings(text: &str) -> Vec<Ring> {
     out
 }
 
-/// Where a port, airport or country is: (lat, lon, name). Port and airport codes are
-/// looked up first, then ISO3 country codes (their representative point).
-pub fn locate(code: &str) -> Option<(f64, f64, String)> {
+/// Where a place is: (lat, lon, name). A country (ISO3) is placed at its representative
+/// point; a node code is a port (UN/LOCODE) or an airport (IATA). The kinds are looked up
+/// apart because an ISO3 code can also be an airport's ("IND" is India and Indianapolis).
+pub fn locate(code: &str, country: bool) -> Option<(f64, f64, String)> {
     let r = Reference::embedded();
+    if country {
+        return r.country(code).map(|c| (c.lat, c.lon, c.name.clone()));
+    }
     if let Some(p) = r.port(code) {
         return Some((p.lat, p.lon, p.name.clone()));
     }
-    if let Some(a) = r.airport(code) {
-        return Some((a.lat, a.lon, a.name.clone()));
-    }
-    r.country(code).map(|c| (c.lat, c.lon, c.name.clone()))
+    r.airport(code).map(|a| (a.lat, a.lon, a.name.clone()))
 }
 
 /// What a place on the map is.
@@ -115,7 +116,8 @@ impl MapSpec {
         }
     }
 
-    /// A route through `codes` in order, carrying `n` shipments.
+    /// A route through `codes` in order (ports, airports or countries already placed
+    /// as such), carrying `n` shipments.
     pub fn route(&mut self, codes: &[String], n: u64) {
         for c in codes {
             self.place(c, Mark::Port, 0);
@@ -139,7 +141,7 @@ pub fn svg(spec: &MapSpec, width: f64, height: f64, title: &str) -> Markup {
         .places
         .iter()
         .filter_map(|(code, &(mark, n))| {
-            locate(code).map(|(lat, lon, name)| (code.as_str(), (lat, lon, name, mark, n)))
+            locate(code, mark == Mark::Country).map(|(lat, lon, name)| (code.as_str(), (lat, lon, name, mark, n)))
         })
         .collect();
     if located.is_empty() {
@@ -280,10 +282,12 @@ mod tests {
     #[test]
     fn coastlines_parse_and_ports_are_placed() {
         assert!(rings().len() > 200, "Natural Earth has ~280 outer rings");
-        let (lat, lon, _) = locate("SGSIN").expect("Singapore is a reference port");
+        let (lat, lon, _) = locate("SGSIN", false).expect("Singapore is a reference port");
         assert!((lat - 1.3).abs() < 0.5 && (lon - 103.8).abs() < 0.5);
-        assert!(locate("MYS").is_some(), "countries by ISO3");
-        assert!(locate("XXXXX").is_none());
+        let (_, lon, _) = locate("IND", true).expect("India by ISO3");
+        assert!((lon - 77.0).abs() < 5.0, "India, not Indianapolis");
+        assert!(locate("IND", false).is_some_and(|p| p.1 < 0.0), "the airport IND is Indianapolis");
+        assert!(locate("XXXXX", false).is_none());
     }
 
     #[test]

@@ -131,18 +131,17 @@ fn blue_work(view: &TeamView) -> Markup {
                         thead { tr {
                             th scope="col" { span.sr-only { "Inspect" } "✓" }
                             (sort_th("ID", "text"))
-                            @if show_office { (sort_th("Office", "text")) }
-                            (sort_th("Role", "text"))
+                            @if show_office { (sort_th("Office", "text")) } @else { (sort_th("Role", "text")) }
                             (sort_th("HS", "text"))
                             (sort_th("Description", "text"))
+                            @if score { (sort_th("Score", "num")) }
+                            @if indicators { (sort_th("Indicators", "num")) }
                             (sort_th("Exporter", "text"))
                             (sort_th("Consignee", "text"))
                             (sort_th("Route", "text"))
                             (sort_th("Value", "num"))
                             (sort_th("kg", "num"))
                             (sort_th("Notes", "text"))
-                            @if indicators { (sort_th("Indicators", "num")) }
-                            @if score { (sort_th("Score", "num")) }
                         } }
                         tbody {
                             @for d in &view.declarations {
@@ -248,10 +247,17 @@ fn declaration_row(
                     aria-label=(format!("Inspect {} ({} from {})", d.id, d.hs, d.exporter.country))
                     checked[chosen]; }
             td.mono { (d.id) }
-            @if show_office { td { (d.office) } }
-            td { (d.role) }
-            td.mono data-v=(d.hs) { (d.hs) }
-            td.desc { (d.description) }
+            @if show_office { td data-v=(d.office) { (d.office) br; span.muted { (d.role) } } } @else { td { (d.role) } }
+            td.mono.hs data-v=(d.hs) { (d.hs) }
+            td.desc title=(d.description) { span { (d.description) } }
+            @if score {
+                td.num.score data-v=(d.score.unwrap_or(0.0)) { (d.score.map(|s| format!("{s:.2}")).unwrap_or_default()) }
+            }
+            @if indicators {
+                td.inds data-v=(inds.len()) {
+                    @for i in &inds { span.ind { (i) } }
+                }
+            }
             td data-v=(format!("{} {}", d.exporter.country, d.exporter.id)) { span.mono { (d.exporter.id) } " " span.cc { (d.exporter.country) } }
             td data-v=(format!("{} {}", d.consignee.country, d.consignee.id)) { span.mono { (d.consignee.id) } " " span.cc { (d.consignee.country) } }
             td.route { (d.route.join(" → ")) }
@@ -261,14 +267,6 @@ fn declaration_row(
                 @if d.vague { span.flag { "vague description" } }
                 @if d.licence { span.flag.ok { "licence quoted" } }
                 @if !d.advance_info { span.flag { "no advance info" } }
-            }
-            @if indicators {
-                td.inds data-v=(inds.len()) {
-                    @for i in &inds { span.ind { (i) } }
-                }
-            }
-            @if score {
-                td.num data-v=(d.score.unwrap_or(0.0)) { (d.score.map(|s| format!("{s:.2}")).unwrap_or_default()) }
             }
         }
     }
