@@ -94,6 +94,8 @@
           if (again) again.focus();
         }
         if (keyed && !carry) afterNewWork();
+        // A new phase or turn makes an earlier confirmation stale.
+        else if (fresh.id === 'status' && $('#messages') && $('#messages').className === 'ok') say('', '');
       }
       if (failing) say('Live updates are back.', 'ok');
       failing = false;

@@ -123,10 +123,7 @@ impl Driver {
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await
             .expect("chromedriver session");
-        client
-            .set_window_size(WIDTH, HEIGHT)
-            .await
-            .expect("window size");
+        set_viewport(&client, WIDTH, HEIGHT).await;
         client
     }
 }
@@ -135,6 +132,19 @@ impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Size the window so that the page itself (the viewport) is `width`×`height`: the
+/// window size WebDriver sets includes the browser's own frame.
+pub async fn set_viewport(c: &Client, width: u32, height: u32) {
+    c.set_window_size(width, height).await.expect("window size");
+    let inner = js(c, "return [window.innerWidth, window.innerHeight];").await;
+    let (iw, ih) = (inner[0].as_u64().unwrap() as u32, inner[1].as_u64().unwrap() as u32);
+    if (iw, ih) != (width, height) {
+        c.set_window_size(2 * width - iw, 2 * height - ih)
+            .await
+            .expect("window size");
     }
 }
 
@@ -200,11 +210,11 @@ pub async fn screenshots(c: &Client, dir: &Path, name: &str) {
     .as_u64()
     .unwrap_or(HEIGHT as u64)
     .clamp(HEIGHT as u64, 2400) as u32;
-    c.set_window_size(WIDTH, height).await.expect("grow window");
+    set_viewport(c, WIDTH, height).await;
     tokio::time::sleep(Duration::from_millis(150)).await;
     let png = c.screenshot().await.expect("full screenshot");
     std::fs::write(dir.join(format!("{name}-full.png")), png).expect("write screenshot");
-    c.set_window_size(WIDTH, HEIGHT).await.expect("window back");
+    set_viewport(c, WIDTH, HEIGHT).await;
 }
 
 /// Layout check at the projector size: nothing wider than the window (no sideways

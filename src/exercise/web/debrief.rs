@@ -79,7 +79,7 @@ fn score_cards(s: &Score) -> Markup {
             div { dt { "Inspections" } dd { (count(s.inspections)) " of " (count(s.declarations)) " declarations" } }
             div { dt { "Hit rate" } dd { (percent(s.caught, s.inspections)) } }
             div { dt { "Officer time" } dd { (hours(s.officer_hours)) } }
-            div { dt { "Cost to licit trade" } dd { (count(s.licit_inspected)) " licit shipments held, " (hours(s.licit_delay_hours)) " in all" } }
+            div { dt { "Cost to licit trade" } dd { (count(s.licit_inspected)) " licit shipments held, " (hours(s.licit_delay_hours)) " of delay in all" } }
         }
     }
 }

@@ -104,7 +104,7 @@ pub fn phase_key(status: &Status) -> &'static str {
 fn phase_words(status: &Status) -> &'static str {
     match status.phase {
         Phase::Open => "Turn open",
-        Phase::Paused => "Paused by the facilitator",
+        Phase::Paused => "Paused",
         Phase::Finished => "Exercise over",
     }
 }
