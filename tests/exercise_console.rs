@@ -59,7 +59,10 @@ impl Server {
                 }
             }
         }
-        assert!(!base.is_empty() && !facilitator.is_empty(), "server printed its URLs");
+        assert!(
+            !base.is_empty() && !facilitator.is_empty(),
+            "server printed its URLs"
+        );
         Server {
             child,
             base,
@@ -111,7 +114,10 @@ async fn click(c: &Client, css: &str) {
 }
 
 async fn fill(c: &Client, css: &str, text: &str) {
-    let e = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no field {css}: {e}"));
+    let e = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no field {css}: {e}"));
     e.clear().await.expect("clear field");
     e.send_keys(text).await.expect("type");
 }
@@ -159,7 +165,11 @@ async fn assert_no_truth(c: &Client, truth: &Value, team: &str) -> usize {
         "return Array.from(document.querySelectorAll('#results tbody tr')).filter(r => r.cells[3].textContent.trim() !== '' && !/^(Seized|Violation found)/.test(r.cells[2].textContent)).length;",
     )
     .await;
-    assert_eq!(found_unfound, json!(0), "{team}: only inspections that found something say what was found");
+    assert_eq!(
+        found_unfound,
+        json!(0),
+        "{team}: only inspections that found something say what was found"
+    );
     let dom = js(
         c,
         "const d = document.documentElement.cloneNode(true); const r = d.querySelector('#results'); if (r) r.remove(); return d.outerHTML;",
@@ -167,7 +177,10 @@ async fn assert_no_truth(c: &Client, truth: &Value, team: &str) -> usize {
     .await;
     let dom = dom.as_str().unwrap();
     let lower = dom.to_lowercase();
-    assert!(!lower.contains("illicit"), "{team}'s page mentions 'illicit'");
+    assert!(
+        !lower.contains("illicit"),
+        "{team}'s page mentions 'illicit'"
+    );
     let rows = truth["teams"]
         .as_array()
         .unwrap()
@@ -185,11 +198,17 @@ async fn assert_no_truth(c: &Client, truth: &Value, team: &str) -> usize {
         let id = r["id"].as_str().unwrap();
         assert!(dom.contains(id), "the declaration {id} is on {team}'s page");
         for field in ["network", "concealment"] {
-            if let Some(v) = r[field].as_str() {
-                if let Some(at) = dom.find(v) {
-                    let from = dom[..at].char_indices().rev().nth(300).map_or(0, |(i, _)| i);
-                    panic!("{team}'s page shows the {field} '{v}' of {id}: …{}…", &dom[from..(at + 100).min(dom.len())]);
-                }
+            if let Some(at) = r[field].as_str().and_then(|v| dom.find(v)) {
+                let context: String = dom[..at]
+                    .chars()
+                    .rev()
+                    .take(300)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .chain(dom[at..].chars().take(100))
+                    .collect();
+                panic!("{team}'s page shows the {field} of {id}: …{context}…");
             }
         }
         let row = js(
@@ -200,14 +219,26 @@ async fn assert_no_truth(c: &Client, truth: &Value, team: &str) -> usize {
         )
         .await;
         let row = row.as_str().unwrap();
-        let (declared, actual) = (r["hs_declared"].as_str().unwrap(), r["hs_actual"].as_str().unwrap());
+        let (declared, actual) = (
+            r["hs_declared"].as_str().unwrap(),
+            r["hs_actual"].as_str().unwrap(),
+        );
         if declared != actual {
-            assert!(!row.contains(actual), "{team}'s row {id} shows the real HS code {actual}");
+            assert!(
+                !row.contains(actual),
+                "{team}'s row {id} shows the real HS code {actual}"
+            );
         }
         let commodity = r["commodity"].as_str().unwrap();
-        assert!(!row.contains(commodity), "{team}'s row {id} names the real goods {commodity}");
+        assert!(
+            !row.contains(commodity),
+            "{team}'s row {id} names the real goods {commodity}"
+        );
     }
-    eprintln!("{team}: page checked against {} truth rows ({illicit} illicit)", rows.len());
+    eprintln!(
+        "{team}: page checked against {} truth rows ({illicit} illicit)",
+        rows.len()
+    );
     illicit
 }
 
@@ -234,11 +265,27 @@ async fn a_class_session_in_the_browser() {
 
     // -- Turn 1: pages open; the facilitator cuts Singapore's port capacity. ---------
     fac.goto(&fac_url).await.unwrap();
-    wait_until(&fac, "facilitator page", 10, "document.querySelector('#status .turn')").await;
+    wait_until(
+        &fac,
+        "facilitator page",
+        10,
+        "document.querySelector('#status .turn')",
+    )
+    .await;
     assert!(text_of(&fac, "#status").await.contains("Turn 1 of 10"));
     sg.goto(&sg_url).await.unwrap();
-    wait_until(&sg, "Singapore's declarations", 10, "document.querySelectorAll('#decl-table tbody tr').length > 10").await;
-    let max_before = js(&sg, "return document.querySelector('#count-SGSIN').dataset.max;").await;
+    wait_until(
+        &sg,
+        "Singapore's declarations",
+        10,
+        "document.querySelectorAll('#decl-table tbody tr').length > 10",
+    )
+    .await;
+    let max_before = js(
+        &sg,
+        "return document.querySelector('#count-SGSIN').dataset.max;",
+    )
+    .await;
     assert_eq!(max_before, json!("110"));
     assert_fits_width(&sg, "team page").await;
 
@@ -251,34 +298,73 @@ async fn a_class_session_in_the_browser() {
     fill(&fac, "#adhoc-form input[name=node]", "SGSIN").await;
     fill(&fac, "#adhoc-form input[name=factor]", "0.05").await;
     fill(&fac, "#adhoc-form input[name=days]", "1").await;
-    fill(&fac, "#adhoc-form input[name=description]", "Strike at the port of Singapore").await;
+    fill(
+        &fac,
+        "#adhoc-form input[name=description]",
+        "Strike at the port of Singapore",
+    )
+    .await;
     click(&fac, "#adhoc-form button[type=submit]").await;
-    wait_until(&fac, "the inject acknowledged", 10, "document.querySelector('#messages').className === 'ok'").await;
+    wait_until(
+        &fac,
+        "the inject acknowledged",
+        10,
+        "document.querySelector('#messages').className === 'ok'",
+    )
+    .await;
     // The team page follows without a reload: 110 officer-hours × 0.05 = 5 scans.
-    wait_until(&sg, "Singapore's capacity cut to 5", 10, "document.querySelector('#count-SGSIN').dataset.max === '5'").await;
+    wait_until(
+        &sg,
+        "Singapore's capacity cut to 5",
+        10,
+        "document.querySelector('#count-SGSIN').dataset.max === '5'",
+    )
+    .await;
 
     // Truth isolation: the facilitator's truth for this turn, against Singapore's DOM.
-    let truth: Value = serde_json::from_str(&fetch_text(&fac, &format!("/api/facilitator/{fac_token}/truth")).await)
-        .expect("truth JSON");
+    let truth: Value = serde_json::from_str(
+        &fetch_text(&fac, &format!("/api/facilitator/{fac_token}/truth")).await,
+    )
+    .expect("truth JSON");
     let mut illicit_checked = assert_no_truth(&sg, &truth, "Singapore").await;
 
     // Sort by score (descending after two presses, by keyboard), then filter.
     let score_sort = "#decl-table thead th:nth-child(6) button.sort";
     click(&sg, score_sort).await;
-    sg.find(Locator::Css(score_sort)).await.unwrap().send_keys("\u{E007}").await.unwrap(); // Enter
+    sg.find(Locator::Css(score_sort))
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap(); // Enter
     let scores = js(
         &sg,
         "return Array.from(document.querySelectorAll('#decl-table tbody tr')).map(r => Number(r.querySelector('td.score').dataset.v));",
     )
     .await;
-    let scores: Vec<f64> = scores.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted by score, highest first: {scores:?}");
+    let scores: Vec<f64> = scores
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "sorted by score, highest first: {scores:?}"
+    );
     assert!(scores[0] > 0.0, "the risk score is shown");
-    let first_hs = js(&sg, "return document.querySelector('#decl-table tbody tr td.hs').textContent;").await;
+    let first_hs = js(
+        &sg,
+        "return document.querySelector('#decl-table tbody tr td.hs').textContent;",
+    )
+    .await;
     let hs = first_hs.as_str().unwrap().to_string();
     fill(&sg, "#filter", &hs).await;
     let shown = text_of(&sg, "#shown").await;
-    assert!(shown.contains(" of "), "filter says how many rows it shows: {shown}");
+    assert!(
+        shown.contains(" of "),
+        "filter says how many rows it shows: {shown}"
+    );
     let hidden_wrong = js(
         &sg,
         &format!("return Array.from(document.querySelectorAll('#decl-table tbody tr')).filter(r => !r.hidden && !r.dataset.search.includes('{hs}')).length;"),
@@ -290,7 +376,11 @@ async fn a_class_session_in_the_browser() {
 
     // Select the five highest scores at the port, one by keyboard; the sixth is refused.
     let ids = rows_of(&sg, "SGSIN").await;
-    assert!(ids.len() > 6, "enough declarations at SGSIN to overfill 5: {}", ids.len());
+    assert!(
+        ids.len() > 6,
+        "enough declarations at SGSIN to overfill 5: {}",
+        ids.len()
+    );
     sg.find(Locator::Css(&format!("input.pick[value='{}']", ids[0])))
         .await
         .unwrap()
@@ -303,127 +393,364 @@ async fn a_class_session_in_the_browser() {
     assert_eq!(picked(&sg, "SGSIN").await, 5);
     assert!(text_of(&sg, "#count-SGSIN").await.contains("5 of 5"));
     pick(&sg, &ids[5]).await;
-    assert_eq!(picked(&sg, "SGSIN").await, 5, "the over-capacity pick is refused on the page");
+    assert_eq!(
+        picked(&sg, "SGSIN").await,
+        5,
+        "the over-capacity pick is refused on the page"
+    );
     let refused = text_of(&sg, "#messages").await;
-    assert!(refused.contains("Over capacity at SGSIN"), "the refusal is said in words: {refused}");
+    assert!(
+        refused.contains("Over capacity at SGSIN"),
+        "the refusal is said in words: {refused}"
+    );
 
     // An alert to Malaysia about one of them, then submit.
-    sg.find(Locator::Css("#alert-to")).await.unwrap().select_by_value("Malaysia").await.unwrap();
+    sg.find(Locator::Css("#alert-to"))
+        .await
+        .unwrap()
+        .select_by_value("Malaysia")
+        .await
+        .unwrap();
     fill(&sg, "#alert-decl", &ids[0]).await;
-    fill(&sg, "#alert-note", "Score tops the list; check its consignee").await;
+    fill(
+        &sg,
+        "#alert-note",
+        "Score tops the list; check its consignee",
+    )
+    .await;
     click(&sg, "#alert-add").await;
-    assert_eq!(js(&sg, "return document.querySelectorAll('#alert-drafts li').length;").await, json!(1));
+    assert_eq!(
+        js(
+            &sg,
+            "return document.querySelectorAll('#alert-drafts li').length;"
+        )
+        .await,
+        json!(1)
+    );
     click(&sg, "#submit").await;
-    wait_until(&sg, "Singapore's submission acknowledged", 10, "document.querySelector('#messages').textContent.includes('Submitted for turn 1')").await;
+    wait_until(
+        &sg,
+        "Singapore's submission acknowledged",
+        10,
+        "document.querySelector('#messages').textContent.includes('Submitted for turn 1')",
+    )
+    .await;
     assert!(text_of(&sg, "#messages").await.contains("5 at SGSIN"));
 
     // Malaysia picks three at Port Klang and submits.
     my.goto(&my_url).await.unwrap();
-    wait_until(&my, "Malaysia's declarations", 10, "document.querySelectorAll('#decl-table tbody tr').length > 3").await;
+    wait_until(
+        &my,
+        "Malaysia's declarations",
+        10,
+        "document.querySelectorAll('#decl-table tbody tr').length > 3",
+    )
+    .await;
     let ids_my = rows_of(&my, "MYPKG").await;
     for id in &ids_my[..3] {
         pick(&my, id).await;
     }
     click(&my, "#submit").await;
-    wait_until(&my, "Malaysia's submission acknowledged", 10, "document.querySelector('#messages').textContent.includes('Submitted for turn 1')").await;
+    wait_until(
+        &my,
+        "Malaysia's submission acknowledged",
+        10,
+        "document.querySelector('#messages').textContent.includes('Submitted for turn 1')",
+    )
+    .await;
 
     // The red team gives orders (in Malaysia's browser, then back).
     my.goto(&red_url).await.unwrap();
-    wait_until(&my, "red team page", 10, "document.querySelector('input[name=route]')").await;
+    wait_until(
+        &my,
+        "red team page",
+        10,
+        "document.querySelector('input[name=route]')",
+    )
+    .await;
     click(&my, "input[name=route][value='0']").await;
     click(&my, "#submit").await;
-    wait_until(&my, "red orders acknowledged", 10, "document.querySelector('#messages').className === 'ok'").await;
+    wait_until(
+        &my,
+        "red orders acknowledged",
+        10,
+        "document.querySelector('#messages').className === 'ok'",
+    )
+    .await;
     screenshots(&my, &out, "red-team").await;
     my.goto(&my_url).await.unwrap();
 
     // The facilitator's page follows: both blue teams submitted, the red team too.
-    wait_until(&fac, "statuses on the facilitator page", 10, "document.querySelectorAll('#teams .status-submitted').length === 3").await;
+    wait_until(
+        &fac,
+        "statuses on the facilitator page",
+        10,
+        "document.querySelectorAll('#teams .status-submitted').length === 3",
+    )
+    .await;
     click(&fac, "#truth a.button").await;
-    wait_until(&fac, "the ground-truth overlay", 10, "document.querySelector('table.truth')").await;
+    wait_until(
+        &fac,
+        "the ground-truth overlay",
+        10,
+        "document.querySelector('table.truth')",
+    )
+    .await;
     screenshots(&fac, &out, "facilitator-truth").await;
     click(&fac, "#truth a.button").await;
-    wait_until(&fac, "overlay hidden", 10, "!document.querySelector('table.truth')").await;
+    wait_until(
+        &fac,
+        "overlay hidden",
+        10,
+        "!document.querySelector('table.truth')",
+    )
+    .await;
     screenshots(&sg, &out, "team-turn1").await;
 
     // -- Advance twice; fire a held inject. -------------------------------------------
     click(&fac, "button[data-action=advance]").await;
-    wait_until(&fac, "turn 2", 30, "document.querySelector('#status').dataset.turn === '2'").await;
+    wait_until(
+        &fac,
+        "turn 2",
+        30,
+        "document.querySelector('#status').dataset.turn === '2'",
+    )
+    .await;
     // Singapore's page moves to turn 2 by itself and shows turn 1's five inspections.
-    wait_until(&sg, "Singapore in turn 2", 10, "document.querySelector('#status').dataset.turn === '2'").await;
-    wait_until(&sg, "turn 1 results", 10, "document.querySelectorAll('#results tbody tr').length === 5").await;
+    wait_until(
+        &sg,
+        "Singapore in turn 2",
+        10,
+        "document.querySelector('#status').dataset.turn === '2'",
+    )
+    .await;
+    wait_until(
+        &sg,
+        "turn 1 results",
+        10,
+        "document.querySelectorAll('#results tbody tr').length === 5",
+    )
+    .await;
     assert!(text_of(&sg, "#results").await.contains("Turn 1"));
-    assert_eq!(picked(&sg, "SGSIN").await, 0, "a new turn starts with nothing selected");
+    assert_eq!(
+        picked(&sg, "SGSIN").await,
+        0,
+        "a new turn starts with nothing selected"
+    );
     // Malaysia received Singapore's alert.
-    wait_until(&my, "Singapore's alert at Malaysia", 10, "document.querySelector('#alerts').textContent.includes('From Singapore')").await;
+    wait_until(
+        &my,
+        "Singapore's alert at Malaysia",
+        10,
+        "document.querySelector('#alerts').textContent.includes('From Singapore')",
+    )
+    .await;
     assert!(text_of(&my, "#alerts").await.contains(&ids[0]));
 
-    wait_until(&fac, "advance enabled", 10, "!document.querySelector('button[data-action=advance]').disabled").await;
+    wait_until(
+        &fac,
+        "advance enabled",
+        10,
+        "!document.querySelector('button[data-action=advance]').disabled",
+    )
+    .await;
     click(&fac, "button[data-action=advance]").await;
-    wait_until(&fac, "turn 3", 30, "document.querySelector('#status').dataset.turn === '3'").await;
+    wait_until(
+        &fac,
+        "turn 3",
+        30,
+        "document.querySelector('#status').dataset.turn === '3'",
+    )
+    .await;
     let held = js(&fac, "const b = document.querySelector('button[data-action=fire]'); return b ? b.dataset.name : null;").await;
-    assert!(held.is_string(), "the scenario holds an inject for the facilitator");
-    let injects_before = js(&fac, "return document.querySelectorAll('#timeline li.kind-inject').length;").await;
+    assert!(
+        held.is_string(),
+        "the scenario holds an inject for the facilitator"
+    );
+    let injects_before = js(
+        &fac,
+        "return document.querySelectorAll('#timeline li.kind-inject').length;",
+    )
+    .await;
     click(&fac, "button[data-action=fire]").await;
     wait_until(&fac, "the held inject fired", 10, &format!("document.querySelector('#injects').textContent.includes('fired in turn 3') && document.querySelectorAll('#timeline li.kind-inject').length === {injects_before} + 1")).await;
-    wait_until(&fac, "defaulted teams on the scoreboard", 10, "document.querySelector('#teams').textContent.includes('turn 2')").await;
+    wait_until(
+        &fac,
+        "defaulted teams on the scoreboard",
+        10,
+        "document.querySelector('#teams').textContent.includes('turn 2')",
+    )
+    .await;
     screenshots(&fac, &out, "facilitator").await;
     assert_fits_width(&fac, "facilitator page").await;
 
     // Turn 2 was not submitted: Singapore is told it was defaulted.
-    wait_until(&sg, "Singapore in turn 3", 10, "document.querySelector('#status').dataset.turn === '3'").await;
-    wait_until(&sg, "turn 2 default shown", 10, "document.querySelector('#results').textContent.includes('did not submit')").await;
+    wait_until(
+        &sg,
+        "Singapore in turn 3",
+        10,
+        "document.querySelector('#status').dataset.turn === '3'",
+    )
+    .await;
+    wait_until(
+        &sg,
+        "turn 2 default shown",
+        10,
+        "document.querySelector('#results').textContent.includes('did not submit')",
+    )
+    .await;
 
     // Pause: the team page says so and will not submit; resume.
     click(&fac, "button[data-action=pause]").await;
     wait_until(&sg, "paused notice", 10, "document.querySelector('#state').textContent.includes('paused') && document.querySelector('#submit').disabled").await;
     screenshots(&sg, &out, "team-paused").await;
-    wait_until(&fac, "resume button", 10, "document.querySelector('button[data-action=pause]').dataset.paused === 'false'").await;
+    wait_until(
+        &fac,
+        "resume button",
+        10,
+        "document.querySelector('button[data-action=pause]').dataset.paused === 'false'",
+    )
+    .await;
     click(&fac, "button[data-action=pause]").await;
-    wait_until(&sg, "resumed", 10, "!document.querySelector('#submit').disabled").await;
+    wait_until(
+        &sg,
+        "resumed",
+        10,
+        "!document.querySelector('#submit').disabled",
+    )
+    .await;
     // Singapore picks one in turn 3 to show a live page with results in the screenshot.
     let ids3 = rows_of(&sg, "SGSIN").await;
     pick(&sg, &ids3[0]).await;
     screenshots(&sg, &out, "team").await;
-    let truth: Value = serde_json::from_str(&fetch_text(&fac, &format!("/api/facilitator/{fac_token}/truth")).await).unwrap();
+    let truth: Value = serde_json::from_str(
+        &fetch_text(&fac, &format!("/api/facilitator/{fac_token}/truth")).await,
+    )
+    .unwrap();
     illicit_checked += assert_no_truth(&sg, &truth, "Singapore").await;
     illicit_checked += assert_no_truth(&my, &truth, "Malaysia").await;
-    assert!(illicit_checked > 0, "the truth check met at least one illicit declaration on a team page");
+    assert!(
+        illicit_checked > 0,
+        "the truth check met at least one illicit declaration on a team page"
+    );
 
     // -- Debrief. ------------------------------------------------------------------------
     let closed = fetch_text(&sg, &format!("/debrief/{sg_token}")).await;
-    assert!(closed.contains("not opened the debrief yet"), "a team cannot open the debrief early");
+    assert!(
+        closed.contains("not opened the debrief yet"),
+        "a team cannot open the debrief early"
+    );
     click(&fac, "button[data-action=debrief]").await;
-    wait_until(&sg, "debrief link on the team page", 10, "document.querySelector('a[href^=\"/debrief/\"]')").await;
+    wait_until(
+        &sg,
+        "debrief link on the team page",
+        10,
+        "document.querySelector('a[href^=\"/debrief/\"]')",
+    )
+    .await;
     click(&sg, "a[href^=\"/debrief/\"]").await;
-    wait_until(&sg, "the debrief for the team", 10, "document.querySelector('#timeline table')").await;
+    wait_until(
+        &sg,
+        "the debrief for the team",
+        10,
+        "document.querySelector('#timeline table')",
+    )
+    .await;
 
-    fac.goto(&format!("{}/debrief/{fac_token}", server.base)).await.unwrap();
-    wait_until(&fac, "debrief page", 10, "document.querySelector('#timeline table')").await;
+    fac.goto(&format!("{}/debrief/{fac_token}", server.base))
+        .await
+        .unwrap();
+    wait_until(
+        &fac,
+        "debrief page",
+        10,
+        "document.querySelector('#timeline table')",
+    )
+    .await;
     let text = text_of(&fac, "main").await;
-    for part in ["The class as a whole", "Team by team", "Singapore", "Malaysia", "automated strategies", "Timeline", "Strike at the port of Singapore"] {
+    for part in [
+        "The class as a whole",
+        "Team by team",
+        "Singapore",
+        "Malaysia",
+        "automated strategies",
+        "Timeline",
+        "Strike at the port of Singapore",
+    ] {
         assert!(text.contains(part), "the debrief shows '{part}'");
     }
-    assert!(js(&fac, "return document.querySelectorAll('#flows svg.map line.route').length;").await.as_u64().unwrap() > 0, "the flow map draws routes");
+    assert!(
+        js(
+            &fac,
+            "return document.querySelectorAll('#flows svg.map line.route').length;"
+        )
+        .await
+        .as_u64()
+        .unwrap()
+            > 0,
+        "the flow map draws routes"
+    );
     screenshots(&fac, &out, "debrief").await;
     assert_fits_width(&fac, "debrief page").await;
 
     // Export: one file; then the server stops and the file opens offline.
     let html = fetch_text(&fac, &format!("/debrief/{fac_token}/export")).await;
-    assert!(html.starts_with("<!DOCTYPE html>"), "export is an HTML document");
-    for external in ["src=\"http", "href=\"http", "<script", "<link rel=\"stylesheet\"", "url(http"] {
-        assert!(!html.contains(external), "the export references something outside itself: {external}");
+    assert!(
+        html.starts_with("<!DOCTYPE html>"),
+        "export is an HTML document"
+    );
+    for external in [
+        "src=\"http",
+        "href=\"http",
+        "<script",
+        "<link rel=\"stylesheet\"",
+        "url(http",
+    ] {
+        assert!(
+            !html.contains(external),
+            "the export references something outside itself: {external}"
+        );
     }
     let file = out.join("debrief-export.html");
     std::fs::write(&file, &html).unwrap();
     server.stop();
     let offline = driver.session("offline", true).await;
-    offline.goto(&format!("file://{}", file.display())).await.unwrap();
-    wait_until(&offline, "the exported debrief", 10, "document.querySelector('#timeline table')").await;
-    let requests = js(&offline, "return performance.getEntriesByType('resource').map(e => e.name);").await;
-    assert_eq!(requests, json!([]), "the exported debrief requested something");
-    let styled = js(&offline, "return getComputedStyle(document.querySelector('.banner')).backgroundColor;").await;
-    assert_eq!(styled, json!("rgb(10, 61, 143)"), "the export carries its stylesheet");
-    assert!(text_of(&offline, "main").await.contains("Strike at the port of Singapore"));
+    offline
+        .goto(&format!("file://{}", file.display()))
+        .await
+        .unwrap();
+    wait_until(
+        &offline,
+        "the exported debrief",
+        10,
+        "document.querySelector('#timeline table')",
+    )
+    .await;
+    let requests = js(
+        &offline,
+        "return performance.getEntriesByType('resource').map(e => e.name);",
+    )
+    .await;
+    assert_eq!(
+        requests,
+        json!([]),
+        "the exported debrief requested something"
+    );
+    let styled = js(
+        &offline,
+        "return getComputedStyle(document.querySelector('.banner')).backgroundColor;",
+    )
+    .await;
+    assert_eq!(
+        styled,
+        json!("rgb(10, 61, 143)"),
+        "the export carries its stylesheet"
+    );
+    assert!(
+        text_of(&offline, "main")
+            .await
+            .contains("Strike at the port of Singapore")
+    );
     screenshots(&offline, &out, "debrief-export").await;
 
     for c in [fac, sg, my, offline] {
@@ -434,5 +761,8 @@ async fn a_class_session_in_the_browser() {
         started.elapsed().as_secs_f64(),
         out.display()
     );
-    assert!(started.elapsed() < Duration::from_secs(120), "the browser test stays under two minutes");
+    assert!(
+        started.elapsed() < Duration::from_secs(120),
+        "the browser test stays under two minutes"
+    );
 }

@@ -85,7 +85,10 @@ impl Driver {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("chromedriver did not listen on port {} within 20 s", self.port);
+        panic!(
+            "chromedriver did not listen on port {} within 20 s",
+            self.port
+        );
     }
 
     /// A browser session. `offline` points Chromium at a dead proxy, so any request to
@@ -140,7 +143,10 @@ impl Drop for Driver {
 pub async fn set_viewport(c: &Client, width: u32, height: u32) {
     c.set_window_size(width, height).await.expect("window size");
     let inner = js(c, "return [window.innerWidth, window.innerHeight];").await;
-    let (iw, ih) = (inner[0].as_u64().unwrap() as u32, inner[1].as_u64().unwrap() as u32);
+    let (iw, ih) = (
+        inner[0].as_u64().unwrap() as u32,
+        inner[1].as_u64().unwrap() as u32,
+    );
     if (iw, ih) != (width, height) {
         c.set_window_size(2 * width - iw, 2 * height - ih)
             .await

@@ -168,8 +168,16 @@ fn comparisons(list: &[Comparison]) -> Markup {
 
 /// "5 / 3" with the better side marked in words (not colour alone).
 fn versus(team: u64, strategy: u64, more_is_better: bool) -> Markup {
-    let team_better = if more_is_better { team > strategy } else { team < strategy };
-    let strategy_better = if more_is_better { strategy > team } else { strategy < team };
+    let team_better = if more_is_better {
+        team > strategy
+    } else {
+        team < strategy
+    };
+    let strategy_better = if more_is_better {
+        strategy > team
+    } else {
+        strategy < team
+    };
     html! {
         span.good[team_better] { (team) } " / " span.bad[team_better] .good[strategy_better] { (strategy) }
         @if team_better { span.sr-only { " (team better)" } }
@@ -226,7 +234,11 @@ fn flow_map(d: &Debrief) -> Markup {
             spec.place(&row.sender_country, Mark::Country, 0);
             spec.place(&row.destination, Mark::Country, 0);
             if let Some(port) = row.ended.strip_prefix("seized at ") {
-                spec.place(port.split_whitespace().next().unwrap_or(port), Mark::Seizure, 1);
+                spec.place(
+                    port.split_whitespace().next().unwrap_or(port),
+                    Mark::Seizure,
+                    1,
+                );
             } else if row.outcome == "caught" {
                 spec.place(&row.office, Mark::Seizure, 1);
             }
@@ -244,6 +256,12 @@ fn flow_map(d: &Debrief) -> Markup {
 
 fn slug(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect()
 }

@@ -141,7 +141,8 @@ pub fn svg(spec: &MapSpec, width: f64, height: f64, title: &str) -> Markup {
         .places
         .iter()
         .filter_map(|(code, &(mark, n))| {
-            locate(code, mark == Mark::Country).map(|(lat, lon, name)| (code.as_str(), (lat, lon, name, mark, n)))
+            locate(code, mark == Mark::Country)
+                .map(|(lat, lon, name)| (code.as_str(), (lat, lon, name, mark, n)))
         })
         .collect();
     if located.is_empty() {
@@ -262,7 +263,10 @@ impl View {
     }
 
     fn xy(&self, lat: f64, lon: f64) -> (f64, f64) {
-        ((lon - self.lon0) * self.kx * self.scale, (self.lat1 - lat) * self.scale)
+        (
+            (lon - self.lon0) * self.kx * self.scale,
+            (self.lat1 - lat) * self.scale,
+        )
     }
 
     fn overlaps(&self, r: &Ring) -> bool {
@@ -286,7 +290,10 @@ mod tests {
         assert!((lat - 1.3).abs() < 0.5 && (lon - 103.8).abs() < 0.5);
         let (_, lon, _) = locate("IND", true).expect("India by ISO3");
         assert!((lon - 77.0).abs() < 5.0, "India, not Indianapolis");
-        assert!(locate("IND", false).is_some_and(|p| p.1 < 0.0), "the airport IND is Indianapolis");
+        assert!(
+            locate("IND", false).is_some_and(|p| p.1 < 0.0),
+            "the airport IND is Indianapolis"
+        );
         assert!(locate("XXXXX", false).is_none());
     }
 
@@ -312,6 +319,10 @@ mod tests {
     fn unknown_places_leave_a_plain_note() {
         let mut spec = MapSpec::default();
         spec.place("NOWHERE", Mark::Port, 0);
-        assert!(svg(&spec, 400.0, 260.0, "t").into_string().contains("No mapped places"));
+        assert!(
+            svg(&spec, 400.0, 260.0, "t")
+                .into_string()
+                .contains("No mapped places")
+        );
     }
 }

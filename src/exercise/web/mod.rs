@@ -69,7 +69,11 @@ impl Console for Mutex<Session> {
         let s = self.lock().unwrap_or_else(|p| p.into_inner());
         match s.role(token)? {
             Role::Facilitator => Ok(s.engine.facilitator_view(&s.team_paths())),
-            Role::Team(_) => Err(refuse(403, "forbidden", "this is a team's link, not the facilitator's")),
+            Role::Team(_) => Err(refuse(
+                403,
+                "forbidden",
+                "this is a team's link, not the facilitator's",
+            )),
         }
     }
 
@@ -77,7 +81,11 @@ impl Console for Mutex<Session> {
         let s = self.lock().unwrap_or_else(|p| p.into_inner());
         match s.role(token)? {
             Role::Facilitator => Ok(s.engine.truth()),
-            Role::Team(_) => Err(refuse(403, "forbidden", "the ground truth is for the facilitator only")),
+            Role::Team(_) => Err(refuse(
+                403,
+                "forbidden",
+                "the ground truth is for the facilitator only",
+            )),
         }
     }
 
@@ -117,10 +125,19 @@ fn html(status: StatusCode, body: String) -> Response {
     (
         status,
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)),
-            (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(CSP),
+            ),
+            (
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ),
         ],
         body,
     )
@@ -131,7 +148,8 @@ fn render(result: Result<String, Refusal>) -> Response {
     match result {
         Ok(body) => html(StatusCode::OK, body),
         Err(r) => {
-            let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status =
+                StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             html(status, layout::refusal(r.status, &r.message).into_string())
         }
     }
@@ -152,15 +170,24 @@ async fn facilitator_page(
     Path(token): Path<String>,
     Query(q): Query<FacilitatorQuery>,
 ) -> Response {
-    let overlay = q.truth.is_some_and(|v| v == "1" || v == "on" || v == "true");
+    let overlay = q
+        .truth
+        .is_some_and(|v| v == "1" || v == "on" || v == "true");
     render(c.facilitator(&token).and_then(|v| {
-        let truth = if overlay { Some(c.truth(&token)?) } else { None };
+        let truth = if overlay {
+            Some(c.truth(&token)?)
+        } else {
+            None
+        };
         Ok(facilitator::page(&v, truth.as_ref(), &token).into_string())
     }))
 }
 
 async fn debrief_page(State(c): State<Shared>, Path(token): Path<String>) -> Response {
-    render(c.debrief(&token).map(|d| debrief::page(&d, &token, Delivery::Live).into_string()))
+    render(
+        c.debrief(&token)
+            .map(|d| debrief::page(&d, &token, Delivery::Live).into_string()),
+    )
 }
 
 async fn debrief_export(State(c): State<Shared>, Path(token): Path<String>) -> Response {

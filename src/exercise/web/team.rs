@@ -204,7 +204,11 @@ fn sort_th(label: &str, kind: &str) -> Markup {
 }
 
 fn office_card(o: &OfficeView) -> Markup {
-    let method = if o.method == "nii_scan" { "X-ray scans" } else { "physical examinations" };
+    let method = if o.method == "nii_scan" {
+        "X-ray scans"
+    } else {
+        "physical examinations"
+    };
     html! {
         div.office #{ "office-" (o.code) } {
             p { strong { (o.name) } " " span.code { (o.code) } " · " (o.country) }
