@@ -404,7 +404,39 @@ async fn a_class_session_in_the_browser() {
         "the refusal is said in words: {refused}"
     );
 
-    // An alert to Malaysia about one of them, then submit.
+    // The server checks too, and its refusal reaches the person in words: a sixth box
+    // ticked behind the page's back is refused with the API's message, nothing recorded.
+    js(
+        &sg,
+        &format!(
+            "document.querySelector(\"input.pick[value='{}']\").checked = true; document.querySelector('#work').requestSubmit(); return 0;",
+            ids[5]
+        ),
+    )
+    .await;
+    wait_until(
+        &sg,
+        "the server's over-capacity refusal",
+        10,
+        "document.querySelector('#messages').textContent.startsWith('Not submitted: ')",
+    )
+    .await;
+    let said = text_of(&sg, "#messages").await;
+    assert!(
+        said.contains("SGSIN"),
+        "the API's refusal names the office: {said}"
+    );
+    js(
+        &sg,
+        &format!(
+            "document.querySelector(\"input.pick[value='{}']\").checked = false; return 0;",
+            ids[5]
+        ),
+    )
+    .await;
+
+    // An alert to Malaysia about one of them (its note typed with markup, which must
+    // reach Malaysia as text), then submit.
     sg.find(Locator::Css("#alert-to"))
         .await
         .unwrap()
@@ -415,7 +447,7 @@ async fn a_class_session_in_the_browser() {
     fill(
         &sg,
         "#alert-note",
-        "Score tops the list; check its consignee",
+        "<b>Score</b> tops the list & check \"its\" consignee",
     )
     .await;
     click(&sg, "#alert-add").await;
@@ -546,6 +578,17 @@ async fn a_class_session_in_the_browser() {
     )
     .await;
     assert!(text_of(&my, "#alerts").await.contains(&ids[0]));
+    assert!(
+        text_of(&my, "#alerts")
+            .await
+            .contains("<b>Score</b> tops the list & check \"its\""),
+        "a note typed with markup is shown as the text it is"
+    );
+    assert_eq!(
+        js(&my, "return document.querySelectorAll('#alerts b').length;").await,
+        json!(0),
+        "no markup from another team's note reaches the page"
+    );
 
     wait_until(
         &fac,
@@ -604,6 +647,23 @@ async fn a_class_session_in_the_browser() {
     click(&fac, "button[data-action=pause]").await;
     wait_until(&sg, "paused notice", 10, "document.querySelector('#state').textContent.includes('paused') && document.querySelector('#submit').disabled").await;
     screenshots(&sg, &out, "team-paused").await;
+    js(
+        &sg,
+        "document.querySelector('#work').requestSubmit(); return 0;",
+    )
+    .await;
+    wait_until(
+        &sg,
+        "the server's refusal while paused",
+        10,
+        "document.querySelector('#messages').textContent.startsWith('Not submitted: ')",
+    )
+    .await;
+    let said = text_of(&sg, "#messages").await;
+    assert!(
+        said.contains("paused"),
+        "the API's refusal says the exercise is paused: {said}"
+    );
     wait_until(
         &fac,
         "resume button",
