@@ -55,7 +55,13 @@ pub fn execute(a: Args) -> Result<(), Error> {
         }
         let mut s = Session::open(file, None)?;
         let dir = a.out.as_ref().ok_or("--debrief needs --out DIR")?;
-        let files = debrief::write(&s.debrief(), dir)?;
+        let d = s.debrief();
+        let mut files = debrief::write(&d, dir)?;
+        // The same self-contained page the console exports, for after the class.
+        let html = dir.join("debrief.html");
+        std::fs::write(&html, stce::exercise::web::export(&d))
+            .map_err(|e| format!("{}: {e}", html.display()))?;
+        files.push("debrief.html".into());
         println!("wrote {}/{}", dir.display(), files.join(", "));
         return Ok(());
     }
