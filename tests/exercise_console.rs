@@ -542,7 +542,15 @@ async fn a_class_session_in_the_browser() {
         "document.querySelector('#messages').className === 'ok'",
     )
     .await;
+    wait_until(
+        &my,
+        "the orders in force shown",
+        10,
+        "document.querySelector('#counters').textContent.includes('Orders in force since turn 1')",
+    )
+    .await;
     screenshots(&my, &out, "red-team").await;
+    assert_fits_width(&my, "red team page").await;
     my.goto(&my_url).await.unwrap();
 
     // The facilitator's page follows: both blue teams submitted, the red team too.

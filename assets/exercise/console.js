@@ -84,7 +84,10 @@
         if (!changed) continue;
         const focused = document.activeElement;
         const refocus = cur.contains(focused) && focused ? (focused.id || focused.dataset.action || null) : null;
-        const carry = keyed && cur.dataset.turn === fresh.dataset.turn ? snapshot(cur) : null;
+        const newTurn = keyed && cur.dataset.turn !== fresh.dataset.turn;
+        // A blue team's unsent choices are carried over a re-render within the turn; a
+        // red team's form is re-rendered only to show the orders it just gave.
+        const carry = keyed && !newTurn && !cur.classList.contains('red') ? snapshot(cur) : null;
         const node = document.adoptNode(fresh);
         cur.replaceWith(node);
         remember(node);
@@ -93,7 +96,7 @@
           const again = document.getElementById(refocus) || $('[data-action="' + refocus + '"]', node);
           if (again) again.focus();
         }
-        if (keyed && !carry) afterNewWork();
+        if (newTurn) afterNewWork();
         // A new phase or turn makes an earlier confirmation stale.
         else if (fresh.id === 'status' && $('#messages') && $('#messages').className === 'ok') say('', '');
       }

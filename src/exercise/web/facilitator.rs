@@ -175,7 +175,7 @@ fn overlay(truth: &Truth) -> Markup {
                             td { (r.commodity) }
                             td.mono { (r.hs_declared) " → " (r.hs_actual) }
                             td { (r.concealment.as_deref().unwrap_or("–")) }
-                            td { (r.real_end_user) " (" (r.destination_country) ")" }
+                            td { (r.real_end_user) }
                         }
                     } }
                 } }

@@ -199,8 +199,13 @@ pub fn svg(spec: &MapSpec, width: f64, height: f64, title: &str) -> Markup {
                         Mark::Country => { circle cx=(r1(x)) cy=(r1(y)) r="4" {} }
                         Mark::Port => { circle cx=(r1(x)) cy=(r1(y)) r="4" {} }
                     }
+                    // Labels near the right edge go to the left of their mark.
                     @if p.3 != Mark::Port || located.len() <= 12 {
-                        text x=(r1(x + 8.0)) y=(r1(y - 6.0)) { (code) }
+                        @if x > width - 70.0 {
+                            text x=(r1(x - 8.0)) y=(r1(y - 6.0)) text-anchor="end" { (code) }
+                        } @else {
+                            text x=(r1(x + 8.0)) y=(r1(y - 6.0)) { (code) }
+                        }
                     }
                 }
             }

@@ -39,18 +39,28 @@ pub fn page(view: &TeamView, token: &str) -> Markup {
             (Side::Red, Some(red)) => { (red_work(view, red)) }
             _ => { (blue_work(view)) }
         }
-        div.columns {
-            section #alerts data-live="alerts" aria-labelledby="alerts-h" {
-                h2 #alerts-h { "Alerts received" }
-                (alerts(&view.alerts))
+        @if view.side == Side::Red {
+            div.columns.two {
+                @if let Some(red) = &view.red { (red_losses(red)) }
+                section #map aria-labelledby="map-h" {
+                    h2 #map-h { "Your routes" }
+                    (team_map(view))
+                }
             }
-            section #results data-live="results" aria-labelledby="results-h" {
-                h2 #results-h { "Last turn's results" }
-                (results(view.last_results.as_ref(), view.side))
-            }
-            section #map aria-labelledby="map-h" {
-                h2 #map-h { @if view.side == Side::Red { "Your routes" } @else { "Your ports and the routes through them" } }
-                (team_map(view))
+        } @else {
+            div.columns {
+                section #alerts data-live="alerts" aria-labelledby="alerts-h" {
+                    h2 #alerts-h { "Alerts received" }
+                    (alerts(&view.alerts))
+                }
+                section #results data-live="results" aria-labelledby="results-h" {
+                    h2 #results-h { "Last turn's results" }
+                    (results(view.last_results.as_ref()))
+                }
+                section #map aria-labelledby="map-h" {
+                    h2 #map-h { "Your ports and the routes through them" }
+                    (team_map(view))
+                }
             }
         }
     };
@@ -279,7 +289,8 @@ fn declaration_row(
 fn red_work(view: &TeamView, red: &RedView) -> Markup {
     let orders = red.orders.as_ref();
     html! {
-        form #work.red data-live="work" data-key=(format!("turn-{}", view.status.turn))
+        // Keyed by the orders in force too: after the team gives orders the form shows them.
+        form #work.red data-live="work" data-key=(format!("turn-{} {}", view.status.turn, serde_json::to_string(&red.orders).unwrap_or_default()))
             data-turn=(view.status.turn) novalidate {
             section aria-labelledby="net-h" {
                 h2 #net-h { "Network " (red.network) ": orders for your next shipments" }
@@ -321,6 +332,11 @@ fn red_work(view: &TeamView, red: &RedView) -> Markup {
                 }
             }
         }
+    }
+}
+
+fn red_losses(red: &RedView) -> Markup {
+    html! {
         section #losses data-live="losses" aria-labelledby="loss-h" {
             h2 #loss-h { "What you know you lost" }
             p.muted { "Seizures reach you after the scenario's learning delay, as a real network hears of them." }
@@ -362,17 +378,15 @@ fn alerts(list: &[AlertView]) -> Markup {
     }
 }
 
-fn results(r: Option<&TurnResults>, side: Side) -> Markup {
+fn results(r: Option<&TurnResults>) -> Markup {
     html! {
         @match r {
             None => { p.muted { "Results of a turn appear here when the facilitator closes it." } }
             Some(r) => {
                 p { "Turn " (r.turn) ": "
                     @if r.defaulted { strong.warn { "you did not submit; your offices used their usual strategy. " } }
-                    @if side == Side::Blue {
-                        (r.inspections.len()) " inspections, " (hours(r.officer_hours)) " of officer time, "
-                        (hours(r.delay_hours)) " of delay to the traders you held."
-                    }
+                    (r.inspections.len()) " inspections, " (hours(r.officer_hours)) " of officer time, "
+                    (hours(r.delay_hours)) " of delay to the traders you held."
                 }
                 @if !r.inspections.is_empty() {
                     div.table-wrap { table {
@@ -424,7 +438,11 @@ fn team_map(view: &TeamView) -> Markup {
     }
     html! {
         (map::svg(&spec, 420.0, 300.0, &format!("Map of {}'s ports and routes", view.team)))
-        p.legend { span.key-office { "■ your office" } " " span.key-port { "● port" } " "
-            span.key-seizure { "✕ seizure" } " · line width: declarations on that leg" }
+        @if view.side == Side::Red {
+            p.legend { span.key-port { "● port" } " " span.key-seizure { "✕ a loss you know of" } " · lines: the routes you may order" }
+        } @else {
+            p.legend { span.key-office { "■ your office" } " " span.key-port { "● port" } " "
+                span.key-seizure { "✕ seizure" } " · line width: declarations on that leg" }
+        }
     }
 }
