@@ -126,7 +126,7 @@ pub fn page(view: &FacilitatorView, truth: Option<&Truth>, token: &str) -> Marku
                 label data-for="CapacityChange" { "Capacity factor" input name="factor" inputmode="decimal" value="0.5"; }
                 label data-for="NodeClosure EquipmentFailure CapacityChange" { "Days" input name="days" inputmode="numeric" value="1"; }
                 label.wide { "Description for the timeline" input name="description" autocomplete="off"; }
-                button.primary type="submit" data-needs-open { "Fire ad-hoc inject" }
+                button.primary type="submit" { "Fire ad-hoc inject" }
             }
         }
     };

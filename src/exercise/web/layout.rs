@@ -153,24 +153,12 @@ pub fn refusal(status: u16, message: &str) -> Markup {
         409 => "Not available yet",
         _ => "Something went wrong",
     };
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                link rel="icon" href="data:,";
-                title { (title) }
-                link rel="stylesheet" href=(CSS_PATH);
-            }
-            body data-page="refusal" {
-                main #main {
-                    h1 { (title) }
-                    p.notice.notice-stop { (message) }
-                    p { "Check the link you were given by the facilitator (it is printed when " code { "stce exercise" } " starts)." }
-                }
-            }
-        }
-    }
+    let body = html! {
+        h1 { (title) }
+        p.notice.notice-stop { (message) }
+        p { "Check the link you were given by the facilitator (it is printed when " code { "stce exercise" } " starts)." }
+    };
+    page(title, "refusal", Delivery::Live, html! {}, body)
 }
 
 /// Officer-hours or delay as words: "4 h", "1.5 h", "2 d 4 h" for long ones.

@@ -32,7 +32,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use crate::exercise::api::{Debrief, FacilitatorView, TeamView, Truth};
 use crate::exercise::engine::{Refusal, refuse};
@@ -54,7 +54,7 @@ pub trait Console: Send + Sync + 'static {
 /// handlers do.
 impl Console for Mutex<Session> {
     fn team(&self, token: &str) -> Result<TeamView, Refusal> {
-        let s = self.lock().unwrap_or_else(|p| p.into_inner());
+        let s = locked(self);
         match s.role(token)? {
             Role::Team(t) => Ok(s.engine.team_view(t)),
             Role::Facilitator => Err(refuse(
@@ -66,40 +66,44 @@ impl Console for Mutex<Session> {
     }
 
     fn facilitator(&self, token: &str) -> Result<FacilitatorView, Refusal> {
-        let s = self.lock().unwrap_or_else(|p| p.into_inner());
-        match s.role(token)? {
-            Role::Facilitator => Ok(s.engine.facilitator_view(&s.team_paths())),
-            Role::Team(_) => Err(refuse(
-                403,
-                "forbidden",
-                "this is a team's link, not the facilitator's",
-            )),
-        }
+        let s = facilitator_only(self, token, "this is a team's link, not the facilitator's")?;
+        Ok(s.engine.facilitator_view(&s.team_paths()))
     }
 
     fn truth(&self, token: &str) -> Result<Truth, Refusal> {
-        let s = self.lock().unwrap_or_else(|p| p.into_inner());
-        match s.role(token)? {
-            Role::Facilitator => Ok(s.engine.truth()),
-            Role::Team(_) => Err(refuse(
-                403,
-                "forbidden",
-                "the ground truth is for the facilitator only",
-            )),
-        }
+        let s = facilitator_only(self, token, "the ground truth is for the facilitator only")?;
+        Ok(s.engine.truth())
     }
 
     fn debrief(&self, token: &str) -> Result<Debrief, Refusal> {
-        let mut s = self.lock().unwrap_or_else(|p| p.into_inner());
+        let mut s = locked(self);
         match s.role(token)? {
-            Role::Facilitator => Ok(s.debrief()),
-            Role::Team(_) if s.engine.debrief_open => Ok(s.debrief()),
-            Role::Team(_) => Err(refuse(
+            Role::Team(_) if !s.engine.debrief_open => Err(refuse(
                 409,
                 "debrief_closed",
                 "the facilitator has not opened the debrief yet; this page works once they do",
             )),
+            _ => Ok(s.debrief()),
         }
+    }
+}
+
+fn locked(s: &Mutex<Session>) -> MutexGuard<'_, Session> {
+    // Entries are checked before anything changes, so a panicked holder left the
+    // session whole and the lock stays usable (as in the API's handlers).
+    s.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The session, if `token` is the facilitator's; else 401 (unknown) or 403 with `why`.
+fn facilitator_only<'a>(
+    s: &'a Mutex<Session>,
+    token: &str,
+    why: &str,
+) -> Result<MutexGuard<'a, Session>, Refusal> {
+    let s = locked(s);
+    match s.role(token)? {
+        Role::Facilitator => Ok(s),
+        Role::Team(_) => Err(refuse(403, "forbidden", why)),
     }
 }
 
