@@ -43,10 +43,15 @@ pub fn execute(a: Args) -> Result<(), Error> {
                 .iter()
                 .map(|(t, a, b)| format!("turn {t}: recorded {a}, replayed {b}"))
                 .collect();
-            return Err(format!("the replay differs from the session:\n{}", list.join("\n")).into());
+            return Err(
+                format!("the replay differs from the session:\n{}", list.join("\n")).into(),
+            );
         }
         let d = r.engine.debrief(&r.log);
-        println!("identical. overall: {} caught, {} missed, {} inspections", d.overall.caught, d.overall.missed, d.overall.inspections);
+        println!(
+            "identical. overall: {} caught, {} missed, {} inspections",
+            d.overall.caught, d.overall.missed, d.overall.inspections
+        );
         return Ok(());
     }
     if let Some(file) = &a.debrief {

@@ -111,9 +111,13 @@ pub enum Side {
 pub enum Support {
     None,
     /// Indicator names from the named strategy's watch lists.
-    Indicators { strategy: String },
+    Indicators {
+        strategy: String,
+    },
     /// Indicators and the named strategy's risk score.
-    Score { strategy: String },
+    Score {
+        strategy: String,
+    },
 }
 
 /// GET `/api/team/{team}`: everything a team sees now.
@@ -276,8 +280,9 @@ pub struct KnownLoss {
     pub front_company: String,
 }
 
-/// POST `/api/team/{team}/orders`: a red team's orders for its next shipments, in force
-/// from the tick the open turn simulates until replaced.
+/// POST `/api/team/{team}/orders`: a red team's orders for its network's next shipments:
+/// in force from the shipments generated in the next turn (those of the open turn are
+/// already on their way) until replaced. Resubmitting in the same turn replaces them.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RedOrders {

@@ -69,7 +69,9 @@ impl Engine {
                     illicit.push(IllicitRow {
                         turn: r.turn,
                         declaration: self.declaration_id(x.serial),
-                        office: w.nodes[w.offices[x.office as usize].node as usize].code.clone(),
+                        office: w.nodes[w.offices[x.office as usize].node as usize]
+                            .code
+                            .clone(),
                         outcome: match (x.selected, x.outcome) {
                             (_, Outcome::Seize) => "caught",
                             (_, Outcome::Unseizable { .. }) => "found_not_seizable",
@@ -84,7 +86,8 @@ impl Engine {
                         concealment: Concealment::ALL[truth.concealment as usize].label().into(),
                         network: w.networks[truth.network as usize].name.clone(),
                         sender: self.trader_id(truth.exporter),
-                        sender_country: w.countries[w.traders[truth.exporter as usize].country as usize]
+                        sender_country: w.countries
+                            [w.traders[truth.exporter as usize].country as usize]
                             .iso3
                             .clone(),
                         consignee: self.trader_id(truth.consignee),
@@ -296,15 +299,30 @@ pub fn write(d: &Debrief, dir: &Path) -> Result<Vec<String>, String> {
         d.teams
             .iter()
             .map(|t| [vec![t.team.clone()], score_cols(&t.score)].concat())
-            .chain(std::iter::once([vec!["overall".to_string()], score_cols(&d.overall)].concat()))
+            .chain(std::iter::once(
+                [vec!["overall".to_string()], score_cols(&d.overall)].concat(),
+            ))
             .collect(),
     )?;
     table(
         "illicit.csv",
         &[
-            "team", "turn", "declaration", "office", "outcome", "commodity", "category",
-            "hs_declared", "hs_actual", "concealment", "network", "sender", "sender_country",
-            "consignee", "destination", "ended",
+            "team",
+            "turn",
+            "declaration",
+            "office",
+            "outcome",
+            "commodity",
+            "category",
+            "hs_declared",
+            "hs_actual",
+            "concealment",
+            "network",
+            "sender",
+            "sender_country",
+            "consignee",
+            "destination",
+            "ended",
         ],
         d.teams
             .iter()
@@ -334,7 +352,15 @@ pub fn write(d: &Debrief, dir: &Path) -> Result<Vec<String>, String> {
     )?;
     table(
         "alerts.csv",
-        &["from", "turn", "to", "declaration", "traders", "about_illicit", "led_to"],
+        &[
+            "from",
+            "turn",
+            "to",
+            "declaration",
+            "traders",
+            "about_illicit",
+            "led_to",
+        ],
         d.teams
             .iter()
             .flat_map(|t| {
@@ -361,9 +387,16 @@ pub fn write(d: &Debrief, dir: &Path) -> Result<Vec<String>, String> {
             .iter()
             .flat_map(|c| {
                 [
-                    [vec![c.team.clone(), c.strategy.clone(), "team".into()], score_cols(&c.team_score)].concat(),
-                    [vec![c.team.clone(), c.strategy.clone(), "strategy".into()], score_cols(&c.strategy_score)]
-                        .concat(),
+                    [
+                        vec![c.team.clone(), c.strategy.clone(), "team".into()],
+                        score_cols(&c.team_score),
+                    ]
+                    .concat(),
+                    [
+                        vec![c.team.clone(), c.strategy.clone(), "strategy".into()],
+                        score_cols(&c.strategy_score),
+                    ]
+                    .concat(),
                 ]
             })
             .collect(),
@@ -374,9 +407,14 @@ pub fn write(d: &Debrief, dir: &Path) -> Result<Vec<String>, String> {
         d.red
             .iter()
             .flat_map(|r| {
-                r.routes
-                    .iter()
-                    .map(|(route, n)| vec![r.team.clone(), r.network.clone(), route.clone(), n.to_string()])
+                r.routes.iter().map(|(route, n)| {
+                    vec![
+                        r.team.clone(),
+                        r.network.clone(),
+                        route.clone(),
+                        n.to_string(),
+                    ]
+                })
             })
             .collect(),
     )?;

@@ -272,10 +272,18 @@ impl Engine {
 
     fn gate(&self, turn: u32) -> Result<(), Refusal> {
         if self.finished() {
-            return Err(refuse(409, "finished", "the exercise is over: every turn is closed"));
+            return Err(refuse(
+                409,
+                "finished",
+                "the exercise is over: every turn is closed",
+            ));
         }
         if self.paused {
-            return Err(refuse(409, "paused", "the facilitator has paused the exercise; wait until it resumes"));
+            return Err(refuse(
+                409,
+                "paused",
+                "the facilitator has paused the exercise; wait until it resumes",
+            ));
         }
         if turn != self.turn {
             return Err(refuse(
@@ -299,7 +307,11 @@ impl Engine {
             Entry::Decisions { team, decisions } => {
                 let t = self.team(team)?;
                 if self.plan.teams[t].is_red() {
-                    return Err(refuse(403, "forbidden", "a red team sends orders, not decisions"));
+                    return Err(refuse(
+                        403,
+                        "forbidden",
+                        "a red team sends orders, not decisions",
+                    ));
                 }
                 self.gate(decisions.turn)?;
                 self.check_decisions(t, decisions)
@@ -363,7 +375,10 @@ impl Engine {
             }
         }
         for a in &d.alerts {
-            let to = self.plan.team_index(&a.to).filter(|&x| x != t && !self.plan.teams[x].is_red());
+            let to = self
+                .plan
+                .team_index(&a.to)
+                .filter(|&x| x != t && !self.plan.teams[x].is_red());
             if to.is_none() {
                 let names: Vec<&str> = self
                     .plan
@@ -376,11 +391,19 @@ impl Engine {
                 return Err(refuse(
                     422,
                     "unknown_team",
-                    format!("no other blue team is called \"{}\"; teams: {}", a.to, names.join(", ")),
+                    format!(
+                        "no other blue team is called \"{}\"; teams: {}",
+                        a.to,
+                        names.join(", ")
+                    ),
                 ));
             }
             if a.declaration.is_none() && a.traders.is_empty() {
-                return Err(refuse(422, "bad_alert", "an alert names a declaration or traders"));
+                return Err(refuse(
+                    422,
+                    "bad_alert",
+                    "an alert names a declaration or traders",
+                ));
             }
             if let Some(id) = &a.declaration
                 && self.seen_serial(t, id).is_none()
@@ -438,7 +461,10 @@ impl Engine {
                 refuse(
                     422,
                     "bad_order",
-                    format!("route {i} is not an option: choose 0 to {}", routes.len().saturating_sub(1)),
+                    format!(
+                        "route {i} is not an option: choose 0 to {}",
+                        routes.len().saturating_sub(1)
+                    ),
                 )
             })?),
             None => None,
@@ -453,7 +479,10 @@ impl Engine {
                         refuse(
                             422,
                             "bad_order",
-                            format!("unknown concealment \"{c}\"; choose one of {}", all.join(", ")),
+                            format!(
+                                "unknown concealment \"{c}\"; choose one of {}",
+                                all.join(", ")
+                            ),
                         )
                     })?,
             ),
@@ -498,15 +527,23 @@ impl Engine {
                     .iter()
                     .position(|x| &x.name == name)
                     .ok_or_else(|| {
-                        let names: Vec<&str> = self.plan.injects.iter().map(|x| x.name.as_str()).collect();
+                        let names: Vec<&str> =
+                            self.plan.injects.iter().map(|x| x.name.as_str()).collect();
                         refuse(
                             422,
                             "unknown_inject",
-                            format!("no inject \"{name}\"; the scenario has: {}", names.join(", ")),
+                            format!(
+                                "no inject \"{name}\"; the scenario has: {}",
+                                names.join(", ")
+                            ),
                         )
                     })?;
                 if let Some(t) = self.fired[i] {
-                    return Err(refuse(409, "already_fired", format!("\"{name}\" fired in turn {t}")));
+                    return Err(refuse(
+                        409,
+                        "already_fired",
+                        format!("\"{name}\" fired in turn {t}"),
+                    ));
                 }
                 let inj = &self.plan.injects[i];
                 Ok((Some(i), inj.event.clone(), inj.description.clone()))
@@ -574,7 +611,9 @@ impl Engine {
                 }
             }
             Publicity => {}
-            NewService { .. } => return bad("a new carrier service cannot start during an exercise".into()),
+            NewService { .. } => {
+                return bad("a new carrier service cannot start during an exercise".into());
+            }
         }
         Ok(())
     }
@@ -657,7 +696,14 @@ impl Engine {
         let tick = self.sim.tick;
         let tpd = w.ticks_per_day();
         let day = tick / tpd;
-        self.note("inject", if text.is_empty() { format!("{ev:?}") } else { text.to_string() });
+        self.note(
+            "inject",
+            if text.is_empty() {
+                format!("{ev:?}")
+            } else {
+                text.to_string()
+            },
+        );
         let node = |c: &str| w.nodes.iter().position(|n| n.code == c);
         match ev {
             IntelligenceTip { network, coverage } => {
@@ -679,7 +725,8 @@ impl Engine {
                             serial: None,
                             traders: traders.clone(),
                             note: if text.is_empty() {
-                                "intelligence: these traders are linked to a procurement network".into()
+                                "intelligence: these traders are linked to a procurement network"
+                                    .into()
                             } else {
                                 text.to_string()
                             },
@@ -735,7 +782,10 @@ impl Engine {
                             .pause(n, resume);
                         self.note(
                             "network",
-                            format!("\"{}\" pauses until day {resume} after the publicity", net.name),
+                            format!(
+                                "\"{}\" pauses until day {resume} after the publicity",
+                                net.name
+                            ),
                         );
                     }
                 }
@@ -796,7 +846,8 @@ impl Engine {
                 }
             }
         }
-        let hours_per: Vec<(usize, f64)> = watched.iter().map(|&o| (o, self.capacity(o).2)).collect();
+        let hours_per: Vec<(usize, f64)> =
+            watched.iter().map(|&o| (o, self.capacity(o).2)).collect();
         let (inspected, cut) = self.sim.close(selections, &watched);
         if cut > 0 {
             self.note(
@@ -860,8 +911,15 @@ impl Engine {
                 let Some(to) = self.plan.team_index(&a.to) else {
                     continue;
                 };
-                let serial = a.declaration.as_ref().and_then(|id| self.seen_serial(t, id));
-                let traders = a.traders.iter().filter_map(|id| self.seen_trader(t, id)).collect();
+                let serial = a
+                    .declaration
+                    .as_ref()
+                    .and_then(|id| self.seen_serial(t, id));
+                let traders = a
+                    .traders
+                    .iter()
+                    .filter_map(|id| self.seen_trader(t, id))
+                    .collect();
                 self.alerts.push(SentAlert {
                     from: Some(t),
                     to,
@@ -882,10 +940,17 @@ impl Engine {
                 let s = &self.sim.tally().seizures[i];
                 (
                     s.office.clone(),
-                    format!("{} seized {} ({}) at {}", s.country, s.commodity_actual, s.network, s.office),
+                    format!(
+                        "{} seized {} ({}) at {}",
+                        s.country, s.commodity_actual, s.network, s.office
+                    ),
                 )
             };
-            let o = w.nodes.iter().position(|n| n.code == office).and_then(|n| w.nodes[n].office);
+            let o = w
+                .nodes
+                .iter()
+                .position(|n| n.code == office)
+                .and_then(|n| w.nodes[n].office);
             if let Some(t) = o.and_then(|o| self.plan.office_team[o as usize])
                 && self.decisions[t].is_some()
                 && self.compare.is_none()

@@ -4,12 +4,12 @@
 //! * [`api`]: the JSON contract the server speaks (routes, bodies, errors).
 //! * [`web`]: the console pages (team, facilitator, debrief) served beside the API.
 pub mod api;
-pub mod plan;
-pub mod step;
-pub mod engine;
-pub mod views;
 pub mod debrief;
-pub mod store;
-pub mod session;
+pub mod engine;
+pub mod plan;
 pub mod server;
+pub mod session;
+pub mod step;
+pub mod store;
+pub mod views;
 pub mod web;

@@ -49,7 +49,13 @@ fn reply<T: Serialize>(r: Result<T, Refusal>) -> Response {
 }
 
 fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, Refusal> {
-    serde_json::from_slice(body).map_err(|e| refuse(400, "bad_json", format!("the request body is not valid: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        refuse(
+            400,
+            "bad_json",
+            format!("the request body is not valid: {e}"),
+        )
+    })
 }
 
 fn lock(s: &Shared) -> std::sync::MutexGuard<'_, Session> {
@@ -88,13 +94,16 @@ async fn team_debrief(State(s): State<Shared>, Path(tok): Path<String>) -> Respo
         if s.engine.debrief_open {
             Ok(s.debrief())
         } else {
-            Err(refuse(409, "debrief_closed", "the facilitator has not opened the debrief yet"))
+            Err(refuse(
+                409,
+                "debrief_closed",
+                "the facilitator has not opened the debrief yet",
+            ))
         }
     }))
 }
 
-fn ack(s: &Session, seq: u64, turn: u32, message: String, inspections: Vec<(String, u32)>) -> Ack {
-    let _ = s;
+fn ack(seq: u64, turn: u32, message: String, inspections: Vec<(String, u32)>) -> Ack {
     Ack {
         seq,
         turn,
@@ -108,7 +117,11 @@ async fn decisions(State(s): State<Shared>, Path(tok): Path<String>, body: Bytes
     let r = (|| {
         let t = team(&s, &tok)?;
         if s.engine.plan.teams[t].is_red() {
-            return Err(refuse(403, "forbidden", "a red team sends orders, not decisions"));
+            return Err(refuse(
+                403,
+                "forbidden",
+                "a red team sends orders, not decisions",
+            ));
         }
         let d: Decisions = parse(&body)?;
         let turn = d.turn;
@@ -130,7 +143,12 @@ async fn decisions(State(s): State<Shared>, Path(tok): Path<String>, body: Bytes
             }
         }
         per.sort();
-        Ok(ack(&s, seq, turn, format!("decisions for turn {turn} recorded"), per))
+        Ok(ack(
+            seq,
+            turn,
+            format!("decisions for turn {turn} recorded"),
+            per,
+        ))
     })();
     reply(r)
 }
@@ -150,10 +168,12 @@ async fn orders(State(s): State<Shared>, Path(tok): Path<String>, body: Bytes) -
             orders: o,
         })?;
         Ok(ack(
-            &s,
             seq,
             turn,
-            format!("orders recorded: in force for shipments from turn {}", turn + 1),
+            format!(
+                "orders recorded: in force for shipments from turn {}",
+                turn + 1
+            ),
             Vec::new(),
         ))
     })();
@@ -294,6 +314,7 @@ pub fn serve(session: Session, addr: SocketAddr) -> Result<(), String> {
             for (t, tok) in session.meta.team_tokens.iter().enumerate() {
                 let _ = writeln!(out, "team {}: {base}/team/{tok}", e.plan.teams[t].name);
             }
+            let _ = writeln!(out, "stop with Ctrl-C; start again with the same --state to resume");
             let _ = out.flush();
         }
         let shared: Shared = Arc::new(Mutex::new(session));

@@ -60,13 +60,16 @@ impl Store {
             return Ok(None);
         };
         let need = |k: &str| -> Result<String, String> {
-            self.get(k)?
-                .ok_or_else(|| format!("state file lacks `{k}`: it was not written by stce exercise"))
+            self.get(k)?.ok_or_else(|| {
+                format!("state file lacks `{k}`: it was not written by stce exercise")
+            })
         };
         Ok(Some(Meta {
             scenario_file: need("scenario_file")?,
             scenario,
-            key: need("key")?.parse().map_err(|_| "state file: bad key".to_string())?,
+            key: need("key")?
+                .parse()
+                .map_err(|_| "state file: bad key".to_string())?,
             facilitator_token: need("facilitator_token")?,
             team_tokens: serde_json::from_str(&need("team_tokens")?).map_err(|e| e.to_string())?,
         }))
@@ -80,10 +83,16 @@ impl Store {
             ("scenario", m.scenario.clone()),
             ("key", m.key.to_string()),
             ("facilitator_token", m.facilitator_token.clone()),
-            ("team_tokens", serde_json::to_string(&m.team_tokens).map_err(|e| e.to_string())?),
+            (
+                "team_tokens",
+                serde_json::to_string(&m.team_tokens).map_err(|e| e.to_string())?,
+            ),
         ] {
-            tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])
-                .map_err(|e| e.to_string())?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                params![k, v],
+            )
+            .map_err(|e| e.to_string())?;
         }
         tx.commit().map_err(|e| e.to_string())
     }

@@ -27,7 +27,9 @@ impl Engine {
         let w = self.w();
         TraderRef {
             id: self.trader_id(t),
-            country: w.countries[w.traders[t as usize].country as usize].iso3.clone(),
+            country: w.countries[w.traders[t as usize].country as usize]
+                .iso3
+                .clone(),
         }
     }
 
@@ -127,9 +129,9 @@ impl Engine {
             .iter()
             .filter(|a| a.to == t)
             .map(|a| AlertView {
-                from: a
-                    .from
-                    .map_or("facilitator".to_string(), |f| self.plan.teams[f].name.clone()),
+                from: a.from.map_or("facilitator".to_string(), |f| {
+                    self.plan.teams[f].name.clone()
+                }),
                 turn: a.turn,
                 declaration: a.serial.map(|s| self.declaration_id(s)),
                 traders: a.traders.iter().map(|&x| self.trader_id(x)).collect(),
@@ -159,8 +161,12 @@ impl Engine {
             offices,
             support: match &team.support {
                 crate::scenario::Support::None => Support::None,
-                crate::scenario::Support::Indicators(s) => Support::Indicators { strategy: s.clone() },
-                crate::scenario::Support::Score(s) => Support::Score { strategy: s.clone() },
+                crate::scenario::Support::Indicators(s) => Support::Indicators {
+                    strategy: s.clone(),
+                },
+                crate::scenario::Support::Score(s) => Support::Score {
+                    strategy: s.clone(),
+                },
             },
             declarations,
             alerts,
@@ -173,7 +179,10 @@ impl Engine {
     fn conditions_of(&self, o: usize) -> Vec<String> {
         let w = self.w();
         let tick = self.sim.tick;
-        let c = self.sim.ecs.resource::<crate::operation::injects::Conditions>();
+        let c = self
+            .sim
+            .ecs
+            .resource::<crate::operation::injects::Conditions>();
         let mut out = Vec::new();
         let f = c.capacity_factor(o, tick);
         if f != 1.0 {
@@ -238,7 +247,10 @@ impl Engine {
     pub fn team_results(&self, t: usize) -> TeamResults {
         TeamResults {
             team: self.plan.teams[t].name.clone(),
-            turns: self.records[t].iter().map(|r| self.turn_results(r)).collect(),
+            turns: self.records[t]
+                .iter()
+                .map(|r| self.turn_results(r))
+                .collect(),
         }
     }
 
@@ -269,9 +281,14 @@ impl Engine {
         RedView {
             network: net.name.clone(),
             routes,
-            concealments: Concealment::ALL.iter().map(|c| c.label().to_string()).collect(),
+            concealments: Concealment::ALL
+                .iter()
+                .map(|c| c.label().to_string())
+                .collect(),
             front_companies: net.exporters.clone().map(|x| self.trader_ref(x)).collect(),
-            orders: self.new_orders[t].clone().or_else(|| self.orders[t].clone()),
+            orders: self.new_orders[t]
+                .clone()
+                .or_else(|| self.orders[t].clone()),
             sent: self.sent[t].clone(),
             known_losses: self.losses(n, true),
         }
@@ -332,7 +349,8 @@ impl Engine {
                     },
                     status: if submitted {
                         TeamStatus::Submitted
-                    } else if self.defaulted[t].last() == Some(&(self.turn - 1)) && self.finished() {
+                    } else if self.defaulted[t].last() == Some(&(self.turn - 1)) && self.finished()
+                    {
                         TeamStatus::Defaulted
                     } else {
                         TeamStatus::Pending
@@ -389,7 +407,8 @@ impl Engine {
                         let id = self.declaration_id(s.voyage.serial);
                         let com = &w.commodities[s.cargo.commodity as usize];
                         let illicit = s.cargo.is_illicit();
-                        let network = illicit.then(|| w.networks[s.cargo.network as usize].name.clone());
+                        let network =
+                            illicit.then(|| w.networks[s.cargo.network as usize].name.clone());
                         let consignee = self.trader_ref(s.decl.consignee);
                         TruthRow {
                             selected: chosen.contains(&id),
@@ -397,15 +416,20 @@ impl Engine {
                             office: self.office_code(o),
                             illicit,
                             real_end_user: match &network {
-                                Some(n) => format!("{} ({}), for {n}", consignee.id, consignee.country),
+                                Some(n) => {
+                                    format!("{} ({}), for {n}", consignee.id, consignee.country)
+                                }
                                 None => format!("{} ({})", consignee.id, consignee.country),
                             },
                             network,
                             commodity: com.name.clone(),
                             hs_declared: w.hs[s.decl.hs as usize].code.clone(),
                             hs_actual: w.hs[com.hs as usize].code.clone(),
-                            concealment: illicit
-                                .then(|| Concealment::ALL[s.cargo.concealment as usize].label().to_string()),
+                            concealment: illicit.then(|| {
+                                Concealment::ALL[s.cargo.concealment as usize]
+                                    .label()
+                                    .to_string()
+                            }),
                             destination_country: self.route_country(s.voyage.route, true),
                         }
                     })

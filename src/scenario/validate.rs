@@ -1388,7 +1388,10 @@ impl Checker<'_> {
                         at_value(sec, name),
                         f("support"),
                         format!("strategy \"{name}\" has no risk score to show"),
-                        Some("name a RiskScore or IntelligenceLed strategy, or use Indicators".into()),
+                        Some(
+                            "name a RiskScore or IntelligenceLed strategy, or use Indicators"
+                                .into(),
+                        ),
                     );
                 }
                 if matches!(t.support, Support::Indicators(_)) && scored.is_some() {
@@ -1396,13 +1399,21 @@ impl Checker<'_> {
                         .strategies
                         .iter()
                         .find(|d| &d.name == name)
-                        .is_some_and(|d| !matches!(d.kind, StrategyKind::Random { .. } | StrategyKind::Mixture { .. }));
+                        .is_some_and(|d| {
+                            !matches!(
+                                d.kind,
+                                StrategyKind::Random { .. } | StrategyKind::Mixture { .. }
+                            )
+                        });
                     if !watches {
                         self.push(
                             at_value(sec, name),
                             f("support"),
                             format!("strategy \"{name}\" has no watch lists to show"),
-                            Some("name a Rules, RiskScore, Learner or IntelligenceLed strategy".into()),
+                            Some(
+                                "name a Rules, RiskScore, Learner or IntelligenceLed strategy"
+                                    .into(),
+                            ),
                         );
                     }
                 }
@@ -1427,7 +1438,10 @@ impl Checker<'_> {
                     at_value(sec, &inj.name),
                     f("turn"),
                     format!("turn {turn} is not a turn of this exercise"),
-                    Some(format!("use 1 to {}, or leave it out to hold the inject back", ex.turns)),
+                    Some(format!(
+                        "use 1 to {}, or leave it out to hold the inject back",
+                        ex.turns
+                    )),
                 );
             }
             let nodes: Vec<&str> = s.nodes.iter().map(|n| n.code.as_str()).collect();
@@ -1466,7 +1480,13 @@ impl Checker<'_> {
             }
         }
         for (i, name) in ex.debrief.iter().enumerate() {
-            self.name_ref(sec, format!("exercise.debrief[{i}]"), "strategy", name, &strategies);
+            self.name_ref(
+                sec,
+                format!("exercise.debrief[{i}]"),
+                "strategy",
+                name,
+                &strategies,
+            );
         }
     }
 

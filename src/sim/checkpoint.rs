@@ -115,7 +115,11 @@ pub fn assess(
         {
             // An exercise team plays this office: its picks, nothing else.
             let n = facts.len();
-            let picks: Vec<u32> = chosen.iter().copied().filter(|&i| (i as usize) < n).collect();
+            let picks: Vec<u32> = chosen
+                .iter()
+                .copied()
+                .filter(|&i| (i as usize) < n)
+                .collect();
             ext.cut += picks.len().saturating_sub(max) as u64;
             let d = &mut *desk;
             d.selected.clear();
