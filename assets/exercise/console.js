@@ -13,9 +13,11 @@
 
   // ---- messages -------------------------------------------------------------
   let sayTimer = null;
+  let saidAt = 0;
   function say(text, kind) {
     const m = $('#messages');
     if (!m) return;
+    saidAt = Date.now();
     m.textContent = text;
     m.className = kind;
     clearTimeout(sayTimer);
@@ -97,8 +99,12 @@
           if (again) again.focus();
         }
         if (newTurn) afterNewWork();
-        // A new phase or turn makes an earlier confirmation stale.
-        else if (fresh.id === 'status' && $('#messages') && $('#messages').className === 'ok') say('', '');
+        // A new phase or turn makes an earlier refusal stale, and a confirmation too
+        // unless it was just said (the facilitator's own "turn closed").
+        else if (fresh.id === 'status') {
+          const m = $('#messages');
+          if (m && (m.className === 'error' || Date.now() - saidAt > 3000)) say('', '');
+        }
       }
       if (failing) say('Live updates are back.', 'ok');
       failing = false;
