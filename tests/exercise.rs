@@ -417,6 +417,20 @@ fn every_route_and_error_on_the_shipped_exercise() {
         &json!({"turn": 1, "concealment": "teleport"}),
     );
     assert_eq!((st, v["error"].as_str()), (422, Some("bad_order")));
+    let (_, red_body) = http(&s.addr, "GET", &format!("/api/team/{red}"), None);
+    for leak in [
+        NETWORKS[1],
+        NETWORKS[2],
+        "hs_actual",
+        "real_end_user",
+        "\"illicit\"",
+    ] {
+        assert!(!red_body.contains(leak), "red view shows {leak}");
+    }
+    assert!(
+        rv["declarations"].as_array().unwrap().is_empty(),
+        "red sees no customs data"
+    );
     let front = redv["front_companies"][0]["id"].clone();
     let (st, v) = s.post(
         &format!("/api/team/{red}/orders"),
@@ -753,4 +767,53 @@ fn kill_9_mid_game_loses_no_acknowledged_decision() {
     assert!(ack["seq"].as_u64().unwrap() >= 3);
     let (st, adv) = s2.post(&s2.fac("/advance"), &json!({"turn": 2}));
     assert_eq!(st, 200, "{adv}");
+}
+
+#[test]
+fn exercise_block_errors_name_the_line_and_what_is_valid() {
+    let text = std::fs::read_to_string(scenario("asean-exercise.ron")).unwrap();
+    let cases = [
+        (
+            text.replace(
+                "name: \"Thailand\", administrations: [\"THA\"]",
+                "name: \"Thailand\", offices: [\"THLCX\"]",
+            ),
+            "unknown node with an office \"THLCX\"",
+            "did you mean \"THLCH\"",
+        ),
+        (
+            text.replace(
+                "support: Indicators(\"profiles\")",
+                "support: Score(\"profiles\")",
+            ),
+            "strategy \"profiles\" has no risk score to show",
+            "RiskScore or IntelligenceLed",
+        ),
+        (
+            text.replace("turns: 10,", "turns: 30,"),
+            "30 turns of 24 hours from day 5 do not fit in the run's 16 days",
+            "more `days`",
+        ),
+        (
+            text.replace(
+                "name: \"Malaysia\", administrations: [\"MYS\"]",
+                "name: \"Malaysia\", administrations: [\"SGP\"]",
+            ),
+            "played by two teams",
+            "",
+        ),
+        (
+            text.replace("turn: 4,", "turn: 11,"),
+            "turn 11 is not a turn of this exercise",
+            "use 1 to 10",
+        ),
+    ];
+    for (src, message, help) in cases {
+        let err = stce::scenario::parse("x.ron", &src)
+            .expect_err(message)
+            .to_string();
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains(help), "{err}");
+        assert!(err.starts_with("x.ron:"), "{err}");
+    }
 }

@@ -53,11 +53,12 @@ impl Engine {
         let w = self.w();
         let d = &s.decl;
         let team = &self.plan.teams[t];
+        let seed = self.sim.ecs.resource::<Streams>().advance_info_seed;
+        let day = self.sim.tick / w.ticks_per_day();
+        // What the office knows, as the strategies see it (advance information included).
+        let f = facts_of(w, d, &s.voyage, o, day, seed);
         let (indicators, score) = match &team.watch {
             Some(watch) => {
-                let seed = self.sim.ecs.resource::<Streams>().advance_info_seed;
-                let day = self.sim.tick / w.ticks_per_day();
-                let f = facts_of(w, d, &s.voyage, o, day, seed);
                 let bits = watch.indicators(w, &f);
                 let names = describe(bits);
                 let list = if names.is_empty() {
@@ -69,8 +70,6 @@ impl Engine {
             }
             None => (None, None),
         };
-        let seed = self.sim.ecs.resource::<Streams>().advance_info_seed;
-        let country = &w.countries[w.offices[o].country as usize];
         DeclarationView {
             id: self.declaration_id(s.voyage.serial),
             office: self.office_code(o),
@@ -86,8 +85,7 @@ impl Engine {
             kg: d.kg as f64,
             vague: d.flags & crate::sim::components::Declaration::VAGUE != 0,
             licence: d.flags & crate::sim::components::Declaration::LICENCE != 0,
-            advance_info: crate::sim::random::unit(seed, s.voyage.serial as u64, o as u64)
-                < country.advance_information,
+            advance_info: f.advance_info,
             indicators,
             score,
         }
