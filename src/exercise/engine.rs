@@ -814,7 +814,7 @@ impl Engine {
         let mut rows: Vec<Vec<Row>> = vec![Vec::new(); nteams];
         let mut selections: Vec<Option<Vec<u32>>> = vec![None; w.offices.len()];
         let mut watched = Vec::new();
-        for t in 0..nteams {
+        for (t, team_rows) in rows.iter_mut().enumerate() {
             if self.plan.teams[t].is_red() {
                 continue;
             }
@@ -830,7 +830,7 @@ impl Engine {
                     if chosen.contains(&self.declaration_id(s.voyage.serial)) {
                         picks.push(p as u32);
                     }
-                    rows[t].push(Row {
+                    team_rows.push(Row {
                         serial: s.voyage.serial,
                         office: o as u16,
                         hs: s.decl.hs,
@@ -855,7 +855,7 @@ impl Engine {
                 format!("{cut} selections left out: capacity fell after the teams submitted"),
             );
         }
-        for t in 0..nteams {
+        for (t, team_rows) in rows.iter_mut().enumerate() {
             let (red, name) = (self.plan.teams[t].is_red(), self.plan.teams[t].name.clone());
             let submitted = if red {
                 self.new_orders[t].is_some()
@@ -881,11 +881,11 @@ impl Engine {
             let mut officer_hours = 0.0;
             let mut base = 0;
             for &o in &self.plan.teams[t].offices {
-                let n = self.sim_rows_at(&rows[t][base..], o);
+                let n = self.sim_rows_at(&team_rows[base..], o);
                 let per = hours_per.iter().find(|x| x.0 == o).map_or(0.0, |x| x.1);
                 if let Some(list) = inspected.get(&o) {
                     for i in list {
-                        if let Some(r) = rows[t][base..base + n].get_mut(i.pos as usize) {
+                        if let Some(r) = team_rows[base..base + n].get_mut(i.pos as usize) {
                             r.selected = true;
                             r.outcome = i.outcome;
                         }
@@ -897,7 +897,7 @@ impl Engine {
             let record = TurnRecord {
                 turn: self.turn,
                 defaulted: !submitted,
-                rows: std::mem::take(&mut rows[t]),
+                rows: std::mem::take(team_rows),
                 officer_hours,
             };
             self.records[t].push(record);

@@ -1251,27 +1251,6 @@ impl<'a> Locator<'a> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates() {
-        assert!(valid_date("2020-02-29"));
-        assert!(!valid_date("2021-02-29"));
-        assert!(!valid_date("2020-13-01"));
-        assert!(!valid_date("20-02-01"));
-    }
-
-    #[test]
-    fn locator_skips_comments() {
-        let src = "// code: \"X\"\n( code: \"X\" )";
-        let loc = Locator::new(src);
-        assert_eq!(loc.find(&at_value("", "X")), (2, 10));
-        assert_eq!(loc.find(&at("", "code", 0)), (2, 3));
-    }
-}
-
 /// The `exercise` block: names that must refer to something, turns that must fit the run.
 impl Checker<'_> {
     fn exercise(&mut self, s: &Scenario) {
@@ -1499,5 +1478,26 @@ impl Checker<'_> {
         iso2.and_then(|c| self.refs.country_by_iso2(c))
             .map(|c| c.iso3.clone())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(valid_date("2020-02-29"));
+        assert!(!valid_date("2021-02-29"));
+        assert!(!valid_date("2020-13-01"));
+        assert!(!valid_date("20-02-01"));
+    }
+
+    #[test]
+    fn locator_skips_comments() {
+        let src = "// code: \"X\"\n( code: \"X\" )";
+        let loc = Locator::new(src);
+        assert_eq!(loc.find(&at_value("", "X")), (2, 10));
+        assert_eq!(loc.find(&at("", "code", 0)), (2, 3));
     }
 }
