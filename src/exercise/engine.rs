@@ -248,18 +248,26 @@ impl Engine {
     }
 
     /// Office `o`'s capacity now: (officer-hours, method name, hours per inspection, max).
+    /// As `checkpoint::assess` paces it: by the end of tick k of a day, (k + 1)/ticks of
+    /// the day's budget less what the day's earlier ticks spent. The budget of a day is
+    /// set by its first assessment, which has not run yet when that tick is open.
     pub fn capacity(&self, o: usize) -> (f64, &'static str, f64, u32) {
         let w = self.w();
         let tick = self.sim.tick;
-        let day = tick / w.ticks_per_day();
+        let tpd = w.ticks_per_day();
+        let k = tick % tpd;
         let ecs = &self.sim.ecs;
         let conditions = ecs.resource::<Conditions>();
-        let mode = ecs.resource::<RunMode>();
-        let plan = crate::sim::checkpoint::in_operation(w, mode, o, day);
-        let surge = plan.filter(|p| p.surging(day)).map_or(1.0, |p| p.surge);
-        let hours = w.offices[o].capacity_hours_per_day / w.ticks_per_day() as f64
-            * surge
-            * conditions.capacity_factor(o, tick);
+        let (budget, used) = if k == 0 {
+            let mode = ecs.resource::<RunMode>();
+            (
+                crate::sim::checkpoint::day_budget(w, mode, conditions, o, tick),
+                0.0,
+            )
+        } else {
+            self.sim.desk_budget(o)
+        };
+        let hours = (budget * (k + 1) as f64 / tpd as f64 - used).max(0.0);
         let (m, scanner) = crate::sim::checkpoint::method(w, conditions, o, tick);
         let max = (hours / m.officer_hours + 1e-9).floor() as u32;
         (
