@@ -791,7 +791,7 @@ fn exercise_block_errors_name_the_line_and_what_is_valid() {
         ),
         (
             text.replace("turns: 10,", "turns: 30,"),
-            "30 turns of 24 hours from day 5 do not fit in the run's 16 days",
+            "30 turns of 24 hours from day 0 do not fit in the run's 10 days",
             "more `days`",
         ),
         (

@@ -27,6 +27,13 @@ pub struct Args {
     /// Write replications.csv, summary.json and plots here.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Compare the strategies without the scenario's operation (business as usual).
+    #[arg(long)]
+    no_operation: bool,
+    /// Hold the inspection effort equal: scale each strategy's officer-hours so that
+    /// all spend as many as the one that spent least.
+    #[arg(long)]
+    equal_effort: bool,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -34,6 +41,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         &a.scenario,
         &Overrides {
             declarations: a.declarations,
+            seed: a.seed,
         },
     )?;
     if a.strategies.len() < 2 {
@@ -45,7 +53,11 @@ pub fn execute(a: Args) -> Result<(), Error> {
         .map(|n| strategy_index(&w, n))
         .collect::<Result<Vec<_>, _>>()?;
     let bar = progress_bar((a.reps * idx.len()) as u64);
-    let c = compare::compare(&w, a.seed.unwrap_or(w.seed), a.reps, &idx, &|| bar.inc(1));
+    let options = compare::CompareOptions {
+        no_operation: a.no_operation,
+        equal_effort: a.equal_effort,
+    };
+    let c = compare::compare_with(&w, w.seed, a.reps, &idx, options, &|| bar.inc(1));
     bar.finish_and_clear();
     print!("{}", c.table());
     if let Some(dir) = a.out {

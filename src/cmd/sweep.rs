@@ -24,6 +24,9 @@ pub struct Args {
     /// Directory for sweep.json, cells.csv, replications.csv and plots.
     #[arg(long)]
     out: PathBuf,
+    /// Run every cell without the scenario's operation (business as usual).
+    #[arg(long)]
+    no_operation: bool,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -38,6 +41,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         base_seed: a.seed.unwrap_or(s.seed),
         reps: a.reps,
         axes,
+        no_operation: a.no_operation,
     };
     let bar = ProgressBar::hidden();
     let r = sweep::run_sweep(

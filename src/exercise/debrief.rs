@@ -86,10 +86,7 @@ impl Engine {
                         concealment: Concealment::ALL[truth.concealment as usize].label().into(),
                         network: w.networks[truth.network as usize].name.clone(),
                         sender: self.trader_id(truth.exporter),
-                        sender_country: w.countries
-                            [w.traders[truth.exporter as usize].country as usize]
-                            .iso3
-                            .clone(),
+                        sender_country: self.trader_country(truth.exporter),
                         consignee: self.trader_id(truth.consignee),
                         destination: w.countries[dest as usize].iso3.clone(),
                         ended: match later {

@@ -248,18 +248,26 @@ impl Engine {
     }
 
     /// Office `o`'s capacity now: (officer-hours, method name, hours per inspection, max).
+    /// As `checkpoint::assess` paces it: by the end of tick k of a day, (k + 1)/ticks of
+    /// the day's budget less what the day's earlier ticks spent. The budget of a day is
+    /// set by its first assessment, which has not run yet when that tick is open.
     pub fn capacity(&self, o: usize) -> (f64, &'static str, f64, u32) {
         let w = self.w();
         let tick = self.sim.tick;
-        let day = tick / w.ticks_per_day();
+        let tpd = w.ticks_per_day();
+        let k = tick % tpd;
         let ecs = &self.sim.ecs;
         let conditions = ecs.resource::<Conditions>();
-        let mode = ecs.resource::<RunMode>();
-        let plan = crate::sim::checkpoint::in_operation(w, mode, o, day);
-        let surge = plan.filter(|p| p.surging(day)).map_or(1.0, |p| p.surge);
-        let hours = w.offices[o].capacity_hours_per_day / w.ticks_per_day() as f64
-            * surge
-            * conditions.capacity_factor(o, tick);
+        let (budget, used) = if k == 0 {
+            let mode = ecs.resource::<RunMode>();
+            (
+                crate::sim::checkpoint::day_budget(w, mode, conditions, o, tick),
+                0.0,
+            )
+        } else {
+            self.sim.desk_budget(o)
+        };
+        let hours = (budget * (k + 1) as f64 / tpd as f64 - used).max(0.0);
         let (m, scanner) = crate::sim::checkpoint::method(w, conditions, o, tick);
         let max = (hours / m.officer_hours + 1e-9).floor() as u32;
         (
@@ -814,7 +822,7 @@ impl Engine {
         let mut rows: Vec<Vec<Row>> = vec![Vec::new(); nteams];
         let mut selections: Vec<Option<Vec<u32>>> = vec![None; w.offices.len()];
         let mut watched = Vec::new();
-        for t in 0..nteams {
+        for (t, team_rows) in rows.iter_mut().enumerate() {
             if self.plan.teams[t].is_red() {
                 continue;
             }
@@ -830,7 +838,7 @@ impl Engine {
                     if chosen.contains(&self.declaration_id(s.voyage.serial)) {
                         picks.push(p as u32);
                     }
-                    rows[t].push(Row {
+                    team_rows.push(Row {
                         serial: s.voyage.serial,
                         office: o as u16,
                         hs: s.decl.hs,
@@ -855,7 +863,7 @@ impl Engine {
                 format!("{cut} selections left out: capacity fell after the teams submitted"),
             );
         }
-        for t in 0..nteams {
+        for (t, team_rows) in rows.iter_mut().enumerate() {
             let (red, name) = (self.plan.teams[t].is_red(), self.plan.teams[t].name.clone());
             let submitted = if red {
                 self.new_orders[t].is_some()
@@ -881,11 +889,11 @@ impl Engine {
             let mut officer_hours = 0.0;
             let mut base = 0;
             for &o in &self.plan.teams[t].offices {
-                let n = self.sim_rows_at(&rows[t][base..], o);
+                let n = self.sim_rows_at(&team_rows[base..], o);
                 let per = hours_per.iter().find(|x| x.0 == o).map_or(0.0, |x| x.1);
                 if let Some(list) = inspected.get(&o) {
                     for i in list {
-                        if let Some(r) = rows[t][base..base + n].get_mut(i.pos as usize) {
+                        if let Some(r) = team_rows[base..base + n].get_mut(i.pos as usize) {
                             r.selected = true;
                             r.outcome = i.outcome;
                         }
@@ -897,7 +905,7 @@ impl Engine {
             let record = TurnRecord {
                 turn: self.turn,
                 defaulted: !submitted,
-                rows: std::mem::take(&mut rows[t]),
+                rows: std::mem::take(team_rows),
                 officer_hours,
             };
             self.records[t].push(record);

@@ -135,7 +135,8 @@ pub fn load(file: &str, source: &str) -> Result<(Arc<World>, Plan), String> {
     let plan = Plan {
         name: w.name.clone(),
         turn_hours: ex.turn_hours,
-        start_tick: ex.start_day * w.ticks_per_day(),
+        // Exercise days, like the scenario's other dates, count from the window's start.
+        start_tick: (w.warmup_days + ex.start_day) * w.ticks_per_day(),
         turns: ex.turns,
         teams,
         office_team,

@@ -54,8 +54,7 @@ impl Stepper {
             w,
             &RunOptions {
                 seed,
-                strategy: None,
-                baseline: false,
+                ..RunOptions::default()
             },
         );
         ecs.insert_resource(External {
@@ -147,6 +146,14 @@ impl Stepper {
         let mut ext = self.ecs.resource_mut::<External>();
         ext.by_office.iter_mut().for_each(|x| *x = None);
         (out, ext.cut)
+    }
+
+    /// Office `o`'s budget of officer-hours for the current day and what it has spent.
+    pub fn desk_budget(&self, o: usize) -> (f64, f64) {
+        let e = self.ecs.resource::<Desks>().0[o];
+        self.ecs
+            .get::<Desk>(e)
+            .map_or((0.0, 0.0), |d| (d.day_budget, d.used_today))
     }
 
     /// Make office `o` use strategy `s` (a comparison run).

@@ -23,13 +23,18 @@ impl Engine {
         w.nodes[w.offices[o].node as usize].code.clone()
     }
 
-    fn trader_ref(&self, t: u32) -> TraderRef {
+    /// The ISO3 country of trader `t` in this exercise's population.
+    pub fn trader_country(&self, t: u32) -> String {
         let w = self.w();
+        let seed = self.sim.ecs.resource::<Streams>().population_seed;
+        let c = w.population.trader(seed, t).country;
+        w.countries[c as usize].iso3.clone()
+    }
+
+    fn trader_ref(&self, t: u32) -> TraderRef {
         TraderRef {
             id: self.trader_id(t),
-            country: w.countries[w.traders[t as usize].country as usize]
-                .iso3
-                .clone(),
+            country: self.trader_country(t),
         }
     }
 
@@ -53,10 +58,10 @@ impl Engine {
         let w = self.w();
         let d = &s.decl;
         let team = &self.plan.teams[t];
-        let seed = self.sim.ecs.resource::<Streams>().advance_info_seed;
+        let streams = self.sim.ecs.resource::<Streams>();
         let day = self.sim.tick / w.ticks_per_day();
         // What the office knows, as the strategies see it (advance information included).
-        let f = facts_of(w, d, &s.voyage, o, day, seed);
+        let f = facts_of(w, d, &s.voyage, o, day, streams);
         let (indicators, score) = match &team.watch {
             Some(watch) => {
                 let bits = watch.indicators(w, &f);

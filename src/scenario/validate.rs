@@ -222,6 +222,24 @@ impl Checker<'_> {
                 Some("use a positive whole number".into()),
             );
         }
+        for (field, v) in [("warmup_days", s.warmup_days), ("drain_days", s.drain_days)] {
+            if v.is_some_and(|d| d > 3660) {
+                self.push(
+                    at("", field, 0),
+                    field.into(),
+                    format!("{} days is out of range", v.unwrap_or(0)),
+                    Some("use 0 to 3660 days, or leave it out for the automatic length".into()),
+                );
+            }
+        }
+        if !(s.arrival_dispersion.is_finite() && (0.0..=100.0).contains(&s.arrival_dispersion)) {
+            self.push(
+                at("", "arrival_dispersion", 0),
+                "arrival_dispersion".into(),
+                format!("{} is out of range", s.arrival_dispersion),
+                Some("0 for Poisson daily volumes, or a positive variance of the daily factor up to 100".into()),
+            );
+        }
         if s.weekday_profile
             .iter()
             .any(|w| !(w.is_finite() && *w >= 0.0))
@@ -1251,27 +1269,6 @@ impl<'a> Locator<'a> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates() {
-        assert!(valid_date("2020-02-29"));
-        assert!(!valid_date("2021-02-29"));
-        assert!(!valid_date("2020-13-01"));
-        assert!(!valid_date("20-02-01"));
-    }
-
-    #[test]
-    fn locator_skips_comments() {
-        let src = "// code: \"X\"\n( code: \"X\" )";
-        let loc = Locator::new(src);
-        assert_eq!(loc.find(&at_value("", "X")), (2, 10));
-        assert_eq!(loc.find(&at("", "code", 0)), (2, 3));
-    }
-}
-
 /// The `exercise` block: names that must refer to something, turns that must fit the run.
 impl Checker<'_> {
     fn exercise(&mut self, s: &Scenario) {
@@ -1499,5 +1496,26 @@ impl Checker<'_> {
         iso2.and_then(|c| self.refs.country_by_iso2(c))
             .map(|c| c.iso3.clone())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(valid_date("2020-02-29"));
+        assert!(!valid_date("2021-02-29"));
+        assert!(!valid_date("2020-13-01"));
+        assert!(!valid_date("20-02-01"));
+    }
+
+    #[test]
+    fn locator_skips_comments() {
+        let src = "// code: \"X\"\n( code: \"X\" )";
+        let loc = Locator::new(src);
+        assert_eq!(loc.find(&at_value("", "X")), (2, 10));
+        assert_eq!(loc.find(&at("", "code", 0)), (2, 3));
     }
 }
