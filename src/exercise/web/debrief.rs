@@ -96,13 +96,18 @@ fn team_section(t: &TeamDebrief) -> Markup {
                     (t.defaulted_turns.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
                     ": its offices ran their usual strategy then." }
             }
+            // Long lists fold (no script needed, so also in the exported file).
             @if !missed.is_empty() {
-                h4 { "Missed: what was really in the boxes that got through" }
-                (illicit_table(&missed))
+                details open {
+                    summary { h4 { "Missed: what was really in the boxes that got through (" (missed.len()) ")" } }
+                    (illicit_table(&missed))
+                }
             }
             @if !caught.is_empty() {
-                h4 { "Caught" }
-                (illicit_table(&caught))
+                details open {
+                    summary { h4 { "Caught (" (caught.len()) ")" } }
+                    (illicit_table(&caught))
+                }
             }
             @if t.illicit.is_empty() { p.muted { "No illicit shipment passed this team's offices." } }
             @if !t.alerts_sent.is_empty() {
