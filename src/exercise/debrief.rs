@@ -60,12 +60,7 @@ impl Engine {
                     let com = &w.commodities[truth.commodity as usize];
                     let stops = w.routes.stops(truth.route);
                     let dest = w.nodes[w.routes.stop(truth.route, stops - 1) as usize].country;
-                    let later = self
-                        .sim
-                        .tally()
-                        .seizures
-                        .iter()
-                        .find(|s| s.shipment == x.serial as u64);
+                    let later = self.sim.seized.iter().find(|s| s.serial == x.serial);
                     illicit.push(IllicitRow {
                         turn: r.turn,
                         declaration: self.declaration_id(x.serial),
@@ -90,7 +85,11 @@ impl Engine {
                         consignee: self.trader_id(truth.consignee),
                         destination: w.countries[dest as usize].iso3.clone(),
                         ended: match later {
-                            Some(s) => format!("seized at {} on {}", s.office, s.date),
+                            Some(s) => format!(
+                                "seized at {} on {}",
+                                w.nodes[w.offices[s.office].node as usize].code,
+                                w.date(s.tick / w.ticks_per_day())
+                            ),
                             None => format!(
                                 "not seized by the end of the exercise (bound for {})",
                                 w.countries[dest as usize].iso3

@@ -114,6 +114,7 @@ pub struct Engine {
     /// Per closed turn: a digest of its results (what `--replay` compares).
     pub digests: Vec<u64>,
     seizures_seen: usize,
+    seized_seen: usize,
     sim_timeline_seen: usize,
     /// Log entries applied.
     pub applied: u64,
@@ -160,10 +161,12 @@ impl Engine {
             last_advance_ms: None,
             digests: Vec::new(),
             seizures_seen: 0,
+            seized_seen: 0,
             sim_timeline_seen: 0,
             applied: 0,
         };
         e.seizures_seen = e.sim.tally().seizures.len();
+        e.seized_seen = e.sim.seized.len();
         e.sim_timeline_seen = e.sim.tally().timeline.len();
         e.open_turn();
         e
@@ -940,20 +943,30 @@ impl Engine {
                 self.note("alert", text);
             }
         }
-        // Seizures of the tick, attributed to the team that chose the inspection.
-        let new: Vec<usize> = (self.seizures_seen..self.sim.tally().seizures.len()).collect();
-        self.seizures_seen += new.len();
-        for i in new {
-            let (office, text) = {
-                let s = &self.sim.tally().seizures[i];
-                (
-                    s.office.clone(),
-                    format!(
-                        "{} seized {} ({}) at {}",
-                        s.country, s.commodity_actual, s.network, s.office
-                    ),
+        // Seizures of the tick on the timeline (every one, warm-up shipments included).
+        let new: Vec<super::step::Seized> = self.sim.seized[self.seized_seen..].to_vec();
+        self.seized_seen += new.len();
+        for x in new {
+            let node = &w.nodes[w.offices[x.office].node as usize];
+            let what = self.sim.ledger.get(&x.serial).map_or(String::new(), |t| {
+                format!(
+                    " {} ({})",
+                    w.commodities[t.commodity as usize].name, w.networks[t.network as usize].name
                 )
+            });
+            let by = match self.plan.office_team[x.office] {
+                Some(t) => format!(", team {}", self.plan.teams[t].name),
+                None => String::new(),
             };
+            let text = format!(
+                "{} seized{what} at {}{by}",
+                w.countries[node.country as usize].iso3, node.code
+            );
+            self.note("seizure", text);
+        }
+        // The run's seizure records (window shipments) name the team that chose them.
+        for i in self.seizures_seen..self.sim.tally().seizures.len() {
+            let office = self.sim.tally().seizures[i].office.clone();
             let o = w
                 .nodes
                 .iter()
@@ -966,8 +979,8 @@ impl Engine {
                 let name = format!("team {}", self.plan.teams[t].name);
                 self.sim.tally_mut().0.seizures[i].found_by = name;
             }
-            self.note("seizure", text);
         }
+        self.seizures_seen = self.sim.tally().seizures.len();
         // Red: shipments sent this tick; orders submitted now apply from the next one.
         for t in 0..nteams {
             let Some(n) = self.plan.teams[t].network else {

@@ -30,6 +30,15 @@ pub struct IllicitTruth {
     pub tick: u32,
 }
 
+/// A seizure anywhere in the world (the run's own list keeps only the measurement
+/// window's shipments; the exercise needs every one, warm-up shipments included).
+#[derive(Debug, Clone, Copy)]
+pub struct Seized {
+    pub serial: u32,
+    pub office: usize,
+    pub tick: u32,
+}
+
 /// What one inspection at an office gave.
 #[derive(Debug, Clone, Copy)]
 pub struct Inspected {
@@ -46,6 +55,8 @@ pub struct Stepper {
     pub tick: u32,
     /// Illicit shipments by serial.
     pub ledger: BTreeMap<u32, IllicitTruth>,
+    /// Every seizure, in order.
+    pub seized: Vec<Seized>,
 }
 
 impl Stepper {
@@ -69,6 +80,7 @@ impl Stepper {
             stages: stages(),
             tick: 0,
             ledger: BTreeMap::new(),
+            seized: Vec::new(),
         }
     }
 
@@ -124,6 +136,21 @@ impl Stepper {
         self.stages[INSPECT].run(&mut self.ecs);
         let mut out = BTreeMap::new();
         let desks = self.ecs.resource::<Desks>().0.clone();
+        for (o, &e) in desks.iter().enumerate() {
+            if let Some(d) = self.ecs.get::<Desk>(e)
+                && !d.inbox.is_empty()
+            {
+                for &p in &d.selected {
+                    if d.outcomes[p as usize] == Outcome::Seize {
+                        self.seized.push(Seized {
+                            serial: d.inbox[p as usize].voyage.serial,
+                            office: o,
+                            tick: self.tick,
+                        });
+                    }
+                }
+            }
+        }
         for &o in watched {
             if let Some(d) = self.ecs.get::<Desk>(desks[o]) {
                 let rows = if d.inbox.is_empty() {

@@ -301,25 +301,24 @@ impl Engine {
     pub fn losses(&self, n: usize, heard: bool) -> Vec<KnownLoss> {
         let w = self.w();
         let net = &w.networks[n];
-        let today = self.sim.tick / w.ticks_per_day();
+        let tpd = w.ticks_per_day();
+        let today = self.sim.tick / tpd;
         self.sim
-            .tally()
-            .seizures
+            .seized
             .iter()
-            .filter(|s| s.network == net.name)
-            .filter(|s| !heard || s.day + net.adaptation.learning_delay_days <= today)
-            .map(|s| KnownLoss {
-                date: s.date.clone(),
-                port: s.office.clone(),
-                country: s.country.clone(),
-                commodity: s.commodity_actual.clone(),
-                concealment: s.concealment.into(),
-                front_company: self
-                    .sim
-                    .ledger
-                    .get(&(s.shipment as u32))
-                    .map(|x| self.trader_id(x.exporter))
-                    .unwrap_or_default(),
+            .filter_map(|s| self.sim.ledger.get(&s.serial).map(|x| (s, x)))
+            .filter(|(_, x)| x.network as usize == n)
+            .filter(|(s, _)| !heard || s.tick / tpd + net.adaptation.learning_delay_days <= today)
+            .map(|(s, x)| {
+                let node = &w.nodes[w.offices[s.office].node as usize];
+                KnownLoss {
+                    date: w.date(s.tick / tpd),
+                    port: node.code.clone(),
+                    country: w.countries[node.country as usize].iso3.clone(),
+                    commodity: w.commodities[x.commodity as usize].name.clone(),
+                    concealment: Concealment::ALL[x.concealment as usize].label().into(),
+                    front_company: self.trader_id(x.exporter),
+                }
             })
             .collect()
     }
