@@ -7,6 +7,7 @@
 
 pub mod adversary;
 pub mod events;
+pub mod exercise;
 pub mod experiment;
 pub mod metrics;
 pub mod operation;

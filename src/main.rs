@@ -32,6 +32,9 @@ enum Command {
     Replay(cmd::replay::Args),
     /// Replay a file of declarations through the strategies at given inspection rates.
     Trace(cmd::trace::Args),
+    /// Serve a tabletop exercise (teams play offices and a network turn by turn), or
+    /// replay one, or write its debrief.
+    Exercise(cmd::exercise::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Validate(a) => cmd::validate::execute(a),
         Command::Replay(a) => cmd::replay::execute(a),
         Command::Trace(a) => cmd::trace::execute(a),
+        Command::Exercise(a) => cmd::exercise::execute(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

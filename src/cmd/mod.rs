@@ -2,6 +2,7 @@
 //! progress bar) lives here.
 
 pub mod compare;
+pub mod exercise;
 pub mod profile;
 pub mod replay;
 pub mod run;

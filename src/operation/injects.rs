@@ -36,6 +36,21 @@ impl Conditions {
         tick >= self.scanner_down_until[office]
     }
 
+    /// Close a node until tick `until` (an exercise's facilitator inject).
+    pub fn close_node(&mut self, node: usize, until: u32) {
+        self.closed_until[node] = until;
+    }
+
+    /// Put an office's scanner out of order until tick `until`.
+    pub fn fail_scanner(&mut self, office: usize, until: u32) {
+        self.scanner_down_until[office] = until;
+    }
+
+    /// Multiply an office's capacity by `factor` until tick `until`.
+    pub fn change_capacity(&mut self, office: usize, factor: f64, until: u32) {
+        self.capacity[office] = (factor, until);
+    }
+
     /// The tick a closed node reopens, if it is closed now.
     pub fn closed_until(&self, node: usize, tick: u32) -> Option<u32> {
         let t = self.closed_until[node];

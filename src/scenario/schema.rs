@@ -67,6 +67,9 @@ pub struct Scenario {
     /// A Cosmo-style enforcement operation; without one the run is business as usual.
     #[serde(default)]
     pub operation: Option<Operation>,
+    /// A tabletop exercise played on this world (`stce exercise`); ignored by `run`.
+    #[serde(default)]
+    pub exercise: Option<Exercise>,
 }
 
 fn default_seed() -> u64 {
@@ -920,4 +923,75 @@ fn default_chemical_identifier() -> f64 {
 }
 fn default_radiation_portal() -> f64 {
     0.95
+}
+
+/// A tabletop exercise: teams play administrations' offices (blue) or an illicit network
+/// (red), one simulation tick per turn.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// Simulated hours per turn (a divisor of 24): the exercise runs the world with this
+    /// tick, whatever `tick_hours` says.
+    #[serde(default = "default_turn_hours")]
+    pub turn_hours: u32,
+    /// Days of the measurement window simulated under the scenario's strategies before
+    /// turn 1 (after the warm-up, which already puts ships at sea).
+    #[serde(default)]
+    pub start_day: u32,
+    pub turns: u32,
+    pub teams: Vec<ExerciseTeam>,
+    #[serde(default)]
+    pub injects: Vec<ExerciseInject>,
+    /// Strategies the teams are compared with in the debrief (names from `strategies`).
+    #[serde(default)]
+    pub debrief: Vec<String>,
+}
+
+fn default_turn_hours() -> u32 {
+    24
+}
+
+/// One team: blue (offices and/or whole administrations) or red (a network).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseTeam {
+    pub name: String,
+    /// Country codes: the team plays every office of these administrations.
+    #[serde(default)]
+    pub administrations: Vec<String>,
+    /// Node codes of offices the team plays.
+    #[serde(default)]
+    pub offices: Vec<String>,
+    /// A red team plays this network of `illicit` (and nothing else).
+    #[serde(default)]
+    pub network: Option<String>,
+    /// What decision support the team sees on its declarations.
+    #[serde(default)]
+    pub support: Support,
+}
+
+/// Decision support on a blue team's declarations.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub enum Support {
+    /// Declared fields only.
+    #[default]
+    None,
+    /// The indicators of the named strategy's watch lists.
+    Indicators(String),
+    /// Indicators and the risk score of the named `RiskScore` or `IntelligenceLed` strategy.
+    Score(String),
+}
+
+/// An exercise inject: fires at the start of turn `turn`, or waits for the facilitator.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseInject {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Turn (1-based) it fires in; `None`: held back until the facilitator fires it.
+    #[serde(default)]
+    pub turn: Option<u32>,
+    /// Any event but `NewService`.
+    pub event: Event,
 }

@@ -27,6 +27,7 @@ pub fn validate(s: &Scenario, source: &str) -> Vec<Problem> {
     c.networks(s);
     c.inspection(s);
     c.operation(s);
+    c.exercise(s);
     c.problems
 }
 
@@ -1273,6 +1274,236 @@ impl<'a> Locator<'a> {
     fn find_nth_value(&self, section: &str, value: &str, nth: usize) -> (usize, usize) {
         let from = self.key_pos(section, 0, 0).unwrap_or(0);
         self.line_col(self.value_pos(value, from, nth).unwrap_or(from))
+    }
+}
+
+/// The `exercise` block: names that must refer to something, turns that must fit the run.
+impl Checker<'_> {
+    fn exercise(&mut self, s: &Scenario) {
+        let Some(ex) = &s.exercise else {
+            return;
+        };
+        let sec = "exercise";
+        if ex.turn_hours == 0 || !24u32.is_multiple_of(ex.turn_hours) {
+            self.push(
+                at(sec, "turn_hours", 0),
+                "exercise.turn_hours".into(),
+                format!("{} hours does not divide a day", ex.turn_hours),
+                Some("use 1, 2, 3, 4, 6, 8, 12 or 24".into()),
+            );
+        } else if ex.turns == 0
+            || (ex.start_day as u64 * 24 + ex.turns as u64 * ex.turn_hours as u64)
+                > s.days as u64 * 24
+        {
+            self.push(
+                at(sec, "turns", 0),
+                "exercise.turns".into(),
+                format!(
+                    "{} turns of {} hours from day {} do not fit in the run's {} days",
+                    ex.turns, ex.turn_hours, ex.start_day, s.days
+                ),
+                Some("use at least one turn, fewer turns, or more `days`".into()),
+            );
+        }
+        let offices: Vec<&str> = s
+            .nodes
+            .iter()
+            .filter(|n| n.office.is_some())
+            .map(|n| n.code.as_str())
+            .collect();
+        let networks: Vec<&str> = s.illicit.iter().map(|n| n.name.as_str()).collect();
+        let strategies: Vec<&str> = s.strategies.iter().map(|d| d.name.as_str()).collect();
+        let mut names: Vec<&str> = Vec::new();
+        let mut played: Vec<String> = Vec::new();
+        let mut red: Vec<&str> = Vec::new();
+        if ex.teams.is_empty() {
+            self.push(
+                at(sec, "teams", 0),
+                "exercise.teams".into(),
+                "an exercise needs at least one team".into(),
+                None,
+            );
+        }
+        for (i, t) in ex.teams.iter().enumerate() {
+            let f = |x: &str| format!("exercise.teams[{i}].{x}");
+            if t.name.trim().is_empty() || names.contains(&t.name.as_str()) {
+                self.push(
+                    at(sec, "name", i),
+                    f("name"),
+                    format!("team name \"{}\" is empty or used twice", t.name),
+                    Some("give every team its own name".into()),
+                );
+            }
+            names.push(&t.name);
+            let mut mine: Vec<String> = t.offices.clone();
+            for c in &t.administrations {
+                self.admin_country(s, sec, f("administrations"), c);
+                mine.extend(
+                    s.nodes
+                        .iter()
+                        .filter(|n| n.office.is_some() && self.node_country(n) == *c)
+                        .map(|n| n.code.clone()),
+                );
+            }
+            for o in &t.offices {
+                self.name_ref(sec, f("offices"), "node with an office", o, &offices);
+            }
+            match &t.network {
+                Some(n) => {
+                    self.name_ref(sec, f("network"), "illicit network", n, &networks);
+                    if !mine.is_empty() || red.contains(&n.as_str()) {
+                        self.push(
+                            at_value(sec, n),
+                            f("network"),
+                            format!("network \"{n}\" is played twice, or by a team that also plays offices"),
+                            Some("a red team plays one network and no offices".into()),
+                        );
+                    }
+                    red.push(n);
+                }
+                None if mine.is_empty() => self.push(
+                    at(sec, "name", i),
+                    f("offices"),
+                    format!("team \"{}\" plays no office and no network", t.name),
+                    Some("list `administrations`, `offices`, or a `network`".into()),
+                ),
+                None => {}
+            }
+            for o in mine {
+                if played.contains(&o) {
+                    self.push(
+                        at_value(sec, &o),
+                        f("offices"),
+                        format!("office {o} is played by two teams"),
+                        None,
+                    );
+                }
+                played.push(o);
+            }
+            if let Support::Indicators(name) | Support::Score(name) = &t.support {
+                self.name_ref(sec, f("support"), "strategy", name, &strategies);
+                let scored = s.strategies.iter().find(|d| &d.name == name).map(|d| {
+                    matches!(
+                        d.kind,
+                        StrategyKind::RiskScore { .. } | StrategyKind::IntelligenceLed { .. }
+                    )
+                });
+                if matches!(t.support, Support::Score(_)) && scored == Some(false) {
+                    self.push(
+                        at_value(sec, name),
+                        f("support"),
+                        format!("strategy \"{name}\" has no risk score to show"),
+                        Some(
+                            "name a RiskScore or IntelligenceLed strategy, or use Indicators"
+                                .into(),
+                        ),
+                    );
+                }
+                if matches!(t.support, Support::Indicators(_)) && scored.is_some() {
+                    let watches = s
+                        .strategies
+                        .iter()
+                        .find(|d| &d.name == name)
+                        .is_some_and(|d| {
+                            !matches!(
+                                d.kind,
+                                StrategyKind::Random { .. } | StrategyKind::Mixture { .. }
+                            )
+                        });
+                    if !watches {
+                        self.push(
+                            at_value(sec, name),
+                            f("support"),
+                            format!("strategy \"{name}\" has no watch lists to show"),
+                            Some(
+                                "name a Rules, RiskScore, Learner or IntelligenceLed strategy"
+                                    .into(),
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let mut inject_names: Vec<&str> = Vec::new();
+        for (i, inj) in ex.injects.iter().enumerate() {
+            let f = |x: &str| format!("exercise.injects[{i}].{x}");
+            if inject_names.contains(&inj.name.as_str()) || inj.name.trim().is_empty() {
+                self.push(
+                    at_value(sec, &inj.name),
+                    f("name"),
+                    format!("inject name \"{}\" is empty or used twice", inj.name),
+                    None,
+                );
+            }
+            inject_names.push(&inj.name);
+            if let Some(turn) = inj.turn
+                && (turn == 0 || turn > ex.turns)
+            {
+                self.push(
+                    at_value(sec, &inj.name),
+                    f("turn"),
+                    format!("turn {turn} is not a turn of this exercise"),
+                    Some(format!(
+                        "use 1 to {}, or leave it out to hold the inject back",
+                        ex.turns
+                    )),
+                );
+            }
+            let nodes: Vec<&str> = s.nodes.iter().map(|n| n.code.as_str()).collect();
+            match &inj.event {
+                Event::IntelligenceTip { network, coverage } => {
+                    self.name_ref(sec, f("event.network"), "illicit network", network, &networks);
+                    self.range(at_value(sec, network), f("event.coverage"), *coverage, 0.0, 1.0);
+                }
+                Event::NodeClosure { node, .. } | Event::EquipmentFailure { node, .. } => {
+                    self.name_ref(sec, f("event.node"), "node", node, &nodes);
+                }
+                Event::CapacityChange { node, country, factor, .. } => {
+                    if let Some(n) = node {
+                        self.name_ref(sec, f("event.node"), "node", n, &nodes);
+                    }
+                    if let Some(c) = country {
+                        self.admin_country(s, sec, f("event.country"), c);
+                    }
+                    if node.is_none() == country.is_none() {
+                        self.push(
+                            at_value(sec, &inj.name),
+                            f("event"),
+                            "a capacity change names either a node or a country".into(),
+                            None,
+                        );
+                    }
+                    self.range(at_value(sec, &inj.name), f("event.factor"), *factor, 0.0, 100.0);
+                }
+                Event::Publicity => {}
+                Event::NewService { .. } => self.push(
+                    at_value(sec, &inj.name),
+                    f("event"),
+                    "a new carrier service cannot start during an exercise".into(),
+                    Some("use IntelligenceTip, NodeClosure, EquipmentFailure, CapacityChange or Publicity".into()),
+                ),
+            }
+        }
+        for (i, name) in ex.debrief.iter().enumerate() {
+            self.name_ref(
+                sec,
+                format!("exercise.debrief[{i}]"),
+                "strategy",
+                name,
+                &strategies,
+            );
+        }
+    }
+
+    /// The ISO3 country of a node, from the reference data (empty if unknown).
+    fn node_country(&self, n: &Node) -> String {
+        let iso2 = match n.kind {
+            NodeKind::Seaport => self.refs.port(&n.code).map(|p| p.country_iso2.as_str()),
+            NodeKind::Airport => self.refs.airport(&n.code).map(|p| p.country_iso2.as_str()),
+        };
+        iso2.and_then(|c| self.refs.country_by_iso2(c))
+            .map(|c| c.iso3.clone())
+            .unwrap_or_default()
     }
 }
 
