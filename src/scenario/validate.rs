@@ -4,6 +4,11 @@
 
 use std::collections::BTreeSet;
 
+#[path = "limits.rs"]
+mod limits;
+
+pub use limits::{MAX_DAYS, MAX_DECLARATIONS, MAX_FRONT_COMPANIES, MAX_TRADERS_PER_COUNTRY};
+
 use super::error::Problem;
 use super::schema::*;
 use crate::world::reference::{Reference, nearest};
@@ -27,6 +32,7 @@ pub fn validate(s: &Scenario, source: &str) -> Vec<Problem> {
     c.networks(s);
     c.inspection(s);
     c.operation(s);
+    c.limits(s);
     c.problems
 }
 
@@ -105,7 +111,7 @@ impl Checker<'_> {
             } else {
                 format!("use a number from {lo} to {hi}")
             };
-            self.push(at, field, format!("{v} is out of range"), Some(help));
+            self.push(at, field, format!("{} is out of range", limits::number(v)), Some(help));
         }
     }
 
@@ -114,7 +120,7 @@ impl Checker<'_> {
             self.push(
                 at,
                 field,
-                format!("{v} must be greater than 0"),
+                format!("{} must be greater than 0", limits::number(v)),
                 Some("use a positive number".into()),
             );
         }
