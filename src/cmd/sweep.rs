@@ -16,7 +16,7 @@ pub struct Args {
     #[arg(long = "set", required = true)]
     sets: Vec<String>,
     /// Seeded replications per cell.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = super::at_least_one)]
     reps: usize,
     /// Base seed (default: the scenario's).
     #[arg(long)]

@@ -279,6 +279,10 @@ pub fn run_sweep(
     on_start((todo.len() * manifest.reps) as u64);
     for cell in &todo {
         let (s, strategy) = apply(base, axes, cell)?;
+        // A cell may raise the declarations: check it fits before building its world.
+        let at_once = manifest.reps.min(rayon::current_num_threads()).max(1) as u64;
+        crate::budget::check(&s, at_once, None)
+            .map_err(|e| format!("cell {}: {e}", cell.join(", ")))?;
         let w = Arc::new(World::build(&s).map_err(|e| e.to_string())?);
         let strategy = match strategy {
             Some(name) => Some(w.strategy_index(&name).ok_or_else(|| {
