@@ -43,10 +43,7 @@ impl Estimate {
     pub fn explain(&self) -> String {
         format!(
             "{} declarations: about {} shipments in flight × {BYTES_PER_SHIPMENT} bytes × {} run(s) at once, {} traders",
-            self.declarations,
-            self.in_flight_per_run,
-            self.runs_at_once,
-            self.traders
+            self.declarations, self.in_flight_per_run, self.runs_at_once, self.traders
         )
     }
 }
@@ -147,7 +144,10 @@ pub fn check(s: &Scenario, runs_at_once: u64, limit: Option<u64>) -> Result<Esti
     let e = estimate(s, runs_at_once);
     let (cap, what) = match (limit, available()) {
         (Some(l), _) => (l, "the --max-memory limit".to_string()),
-        (None, Some(a)) => (a, "the memory available on this machine (MemAvailable)".to_string()),
+        (None, Some(a)) => (
+            a,
+            "the memory available on this machine (MemAvailable)".to_string(),
+        ),
         (None, None) => return Ok(e),
     };
     if e.bytes <= cap {

@@ -59,11 +59,9 @@ pub fn load_world(path: &Path, o: &Overrides) -> Result<Arc<world::World>, LoadE
             0 => 1 + u64::from(s.operation.is_some()),
             n => n,
         };
-        budget::check(&s, runs, o.max_memory).map_err(|message| {
-            LoadError::Memory {
-                file: path.display().to_string(),
-                message,
-            }
+        budget::check(&s, runs, o.max_memory).map_err(|message| LoadError::Memory {
+            file: path.display().to_string(),
+            message,
         })?;
     }
     world::World::build(&s)

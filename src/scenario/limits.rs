@@ -171,16 +171,16 @@ impl Checker<'_> {
                 Some(format!("use 1 to {MAX_DECLARATIONS}")),
             );
         }
-        let all_valid = s
-            .weekday_profile
-            .iter()
-            .all(|w| w.is_finite() && *w >= 0.0);
+        let all_valid = s.weekday_profile.iter().all(|w| w.is_finite() && *w >= 0.0);
         if all_valid && s.weekday_profile.iter().any(|w| *w > MAX_WEEKDAY) {
             self.push(
                 at("", "weekday_profile", 0),
                 "weekday_profile".into(),
                 format!("weights above {MAX_WEEKDAY} are out of range"),
-                Some("weights are relative volumes, e.g. [1.1, 1.15, 1.15, 1.15, 1.1, 0.75, 0.6]".into()),
+                Some(
+                    "weights are relative volumes, e.g. [1.1, 1.15, 1.15, 1.15, 1.1, 0.75, 0.6]"
+                        .into(),
+                ),
             );
         }
         let sum: f64 = s.weekday_profile.iter().sum();
@@ -424,7 +424,9 @@ impl Checker<'_> {
                 at,
                 field,
                 format!("{} hours is out of range", number(v)),
-                Some(format!("use 0 to {run_hours} hours (ten years, the longest run)")),
+                Some(format!(
+                    "use 0 to {run_hours} hours (ten years, the longest run)"
+                )),
             );
         }
     }

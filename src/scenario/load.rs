@@ -37,7 +37,10 @@ fn not_utf8(file: &str, bytes: &[u8], e: &std::str::Utf8Error) -> ScenarioError 
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
     let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = String::from_utf8_lossy(&bytes[line_start..at]).chars().count() + 1;
+    let col = String::from_utf8_lossy(&bytes[line_start..at])
+        .chars()
+        .count()
+        + 1;
     let line_end = bytes[at..]
         .iter()
         .position(|&b| b == b'\n')
@@ -50,11 +53,11 @@ fn not_utf8(file: &str, bytes: &[u8], e: &std::str::Utf8Error) -> ScenarioError 
             line,
             col,
             field: String::new(),
-            message: format!(
-                "byte {at} (0x{:02X}) is not valid UTF-8",
-                bytes[at]
+            message: format!("byte {at} (0x{:02X}) is not valid UTF-8", bytes[at]),
+            help: Some(
+                "save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")"
+                    .into(),
             ),
-            help: Some("save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")".into()),
         }],
     )
 }

@@ -74,7 +74,9 @@ mod seven {
         impl<'de> Visitor<'de> for Seven {
             type Value = [f64; 7];
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("seven numbers, Monday to Sunday, e.g. [1.1, 1.15, 1.15, 1.15, 1.1, 0.75, 0.6]")
+                f.write_str(
+                    "seven numbers, Monday to Sunday, e.g. [1.1, 1.15, 1.15, 1.15, 1.1, 0.75, 0.6]",
+                )
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<[f64; 7], A::Error> {
                 let mut out = [0.0; 7];

@@ -111,7 +111,12 @@ impl Checker<'_> {
             } else {
                 format!("use a number from {lo} to {hi}")
             };
-            self.push(at, field, format!("{} is out of range", limits::number(v)), Some(help));
+            self.push(
+                at,
+                field,
+                format!("{} is out of range", limits::number(v)),
+                Some(help),
+            );
         }
     }
 
@@ -185,12 +190,7 @@ impl Checker<'_> {
             None if valid.is_empty() => format!("no {what} is defined"),
             None => format!("defined: {}", valid.join(", ")),
         };
-        self.push(
-            at,
-            field,
-            format!("unknown {what} \"{name}\""),
-            Some(help),
-        );
+        self.push(at, field, format!("unknown {what} \"{name}\""), Some(help));
     }
 
     fn unique<'n>(&mut self, section: &str, what: &str, names: impl Iterator<Item = &'n str>) {
@@ -455,7 +455,14 @@ impl Checker<'_> {
             }
             for (j, call) in sv.calls.iter().enumerate() {
                 if !nodes.contains(&call.as_str()) {
-                    self.name_ref_in("services", &sv.name, f(&format!("calls[{j}]")), "node", call, &nodes);
+                    self.name_ref_in(
+                        "services",
+                        &sv.name,
+                        f(&format!("calls[{j}]")),
+                        "node",
+                        call,
+                        &nodes,
+                    );
                     continue;
                 }
                 if j > 0 && sv.calls[j - 1] == *call {
@@ -473,7 +480,11 @@ impl Checker<'_> {
                 };
                 if kind.is_some_and(|k| k != expected) {
                     let mode = format!("{:?}", sv.mode);
-                    let article = if mode.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+                    let article = if mode.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
                     self.push(
                         at_item_value("services", &sv.name, call),
                         f(&format!("calls[{j}]")),
