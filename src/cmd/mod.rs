@@ -24,6 +24,17 @@ pub fn strategy_index(w: &World, name: &str) -> Result<usize, Error> {
     })
 }
 
+/// `stce validate x | head -1`: when the reader of standard output goes away, end as
+/// other command-line tools do (killed by SIGPIPE, no message) instead of panicking in
+/// `println!` on the write error Rust's default of ignoring SIGPIPE produces.
+pub fn exit_quietly_on_closed_pipe() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: called once at start-up, before any thread exists; restores the default.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// A count that must be at least 1 (`--reps`): zero replications has no mean to report.
 pub fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
