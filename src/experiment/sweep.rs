@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{csv_header, csv_row, metric_names, replicate, summarise};
-use crate::report::io::{ensure_dir, sha256_hex, write_atomic};
+use crate::report::io::{ensure_dir, remove_leftovers, sha256_hex, write_atomic};
 use crate::report::plots::{self, Band, BandPoint};
 use crate::scenario::{Scenario, validate::validate};
 use crate::world::World;
@@ -446,6 +446,7 @@ pub fn run_sweep(
         Err(_) => Resume::New,
     };
     ensure_dir(dir)?;
+    remove_leftovers(dir);
     if resume != Resume::Same {
         write_atomic(&manifest_path, &serde_json::to_vec_pretty(manifest)?)?;
     }

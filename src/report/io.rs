@@ -488,7 +488,14 @@ fn recover(parent: &Path, name: &str) -> io::Result<()> {
             fs::remove_dir_all(&p).map_err(|e| with_path(e, "cannot remove", &p))?;
         }
     }
-    if let Ok(entries) = fs::read_dir(&target) {
+    remove_leftovers(&target);
+    Ok(())
+}
+
+/// Remove the temporary files (`.X.tmp-PID-N`) that killed writers left in `dir`; those
+/// of live processes are left alone.
+pub fn remove_leftovers(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
         for entry in entries.flatten() {
             let n = entry.file_name().to_string_lossy().into_owned();
             if writer_pid(&n).is_some_and(|p| !alive(p))
@@ -498,7 +505,6 @@ fn recover(parent: &Path, name: &str) -> io::Result<()> {
             }
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
