@@ -57,16 +57,16 @@ impl Checker<'_> {
         // Hours (dwell, latency, licensing) longer than this run mean "not before the
         // end" and are harmless; the bound is the longest run, so that a default (48
         // hours of licensing) stays valid in a one-day run.
-        let run_hours = f64::from(MAX_DAYS) * 24.0;
+        let max_hours = f64::from(MAX_DAYS) * 24.0;
         self.metadata_limits(s);
         for (i, a) in s.administrations.iter().enumerate() {
             let item = a.country.as_str();
             let f = |name: &str| format!("administrations[{i}].{name}");
-            self.hours_in_run(
+            self.hours_at_most(
                 at_item_key("administrations", item, "licensing_response_hours"),
                 f("licensing_response_hours"),
                 a.licensing_response_hours,
-                run_hours,
+                max_hours,
             );
             if let Some(g) = a.gdp_musd {
                 self.at_most(
@@ -108,7 +108,7 @@ impl Checker<'_> {
             if let Some(v) = sv.speed_kmh {
                 self.at_most(at("speed_kmh"), f("speed_kmh"), v, MAX_SPEED_KMH);
             }
-            self.hours_in_run(at("call_hours"), f("call_hours"), sv.call_hours, run_hours);
+            self.hours_at_most(at("call_hours"), f("call_hours"), sv.call_hours, max_hours);
         }
         self.strategy_limits(s);
         if let TradeModel::Matrix(flows) = &s.trade {
@@ -142,7 +142,7 @@ impl Checker<'_> {
             "traders",
         );
         for (i, n) in s.illicit.iter().enumerate() {
-            self.network_limits(i, n, days);
+            self.network_limits(i, n);
         }
         let m = &s.inspection;
         for (name, method) in [("physical", m.physical), ("nii_scan", m.nii_scan)] {
@@ -152,15 +152,15 @@ impl Checker<'_> {
                 method.officer_hours,
                 MAX_OFFICER_HOURS,
             );
-            self.hours_in_run(
+            self.hours_at_most(
                 at("inspection", name, 0),
                 format!("inspection.{name}.dwell_hours"),
                 method.dwell_hours,
-                run_hours,
+                max_hours,
             );
         }
         if let Some(op) = &s.operation {
-            self.operation_limits(op, days, run_hours);
+            self.operation_limits(op, days, max_hours);
         }
     }
 
@@ -257,7 +257,7 @@ impl Checker<'_> {
         }
     }
 
-    fn network_limits(&mut self, i: usize, n: &Network, days: u32) {
+    fn network_limits(&mut self, i: usize, n: &Network) {
         let f = |name: &str| format!("illicit[{i}].{name}");
         let at = |key| at_item_key("illicit", &n.name, key);
         self.whole(
@@ -287,7 +287,6 @@ impl Checker<'_> {
             }
         }
         let a = &n.adaptation;
-        let _ = days;
         self.lasting(
             at("learning_delay_days"),
             f("adaptation.learning_delay_days"),
@@ -316,18 +315,18 @@ impl Checker<'_> {
         );
     }
 
-    fn operation_limits(&mut self, op: &Operation, days: u32, run_hours: f64) {
+    fn operation_limits(&mut self, op: &Operation, days: u32, max_hours: f64) {
         self.at_most(
             at("operation", "surge", 0),
             "operation.surge".into(),
             op.surge,
             MAX_SURGE,
         );
-        self.hours_in_run(
+        self.hours_at_most(
             at("operation", "latency_hours", 0),
             "operation.platform.latency_hours".into(),
             op.platform.latency_hours,
-            run_hours,
+            max_hours,
         );
         self.lasting(
             at("operation", "alert_days", 0),
@@ -420,14 +419,14 @@ impl Checker<'_> {
     }
 
     /// Hours that must fit in the longest run: past it they can only be a mistake.
-    fn hours_in_run(&mut self, at: At<'_>, field: String, v: f64, run_hours: f64) {
-        if v.is_finite() && v > run_hours {
+    fn hours_at_most(&mut self, at: At<'_>, field: String, v: f64, max_hours: f64) {
+        if v.is_finite() && v > max_hours {
             self.push(
                 at,
                 field,
                 format!("{} hours is out of range", number(v)),
                 Some(format!(
-                    "use 0 to {run_hours} hours (ten years, the longest run)"
+                    "use 0 to {max_hours} hours (ten years, the longest run)"
                 )),
             );
         }
