@@ -44,6 +44,9 @@ pub struct Overrides {
     /// Refuse when the estimate exceeds this many bytes (`--max-memory`); without it,
     /// the machine's available memory is the limit.
     pub max_memory: Option<u64>,
+    /// `--seed`: replaces the file's `seed` (they mean the same: the base seed of every
+    /// stream, and of the population when it is fixed).
+    pub seed: Option<u64>,
 }
 
 /// Load and validate a scenario file and build its immutable world.
@@ -51,6 +54,9 @@ pub fn load_world(path: &Path, o: &Overrides) -> Result<Arc<world::World>, LoadE
     let mut s = scenario::load(path)?;
     if let Some(n) = o.declarations {
         s.declarations = n;
+    }
+    if let Some(seed) = o.seed {
+        s.seed = seed;
     }
     // Before the world (and its trader population) is allocated. A declaration count
     // beyond what a run can hold is the world's own error, which names the limit.

@@ -31,6 +31,13 @@ pub struct Args {
     /// limit is the memory available on the machine.
     #[arg(long, value_parser = super::memory_size)]
     max_memory: Option<u64>,
+    /// Compare the strategies without the scenario's operation (business as usual).
+    #[arg(long)]
+    no_operation: bool,
+    /// Hold the inspection effort equal: scale each strategy's officer-hours so that
+    /// all spend as many as the one that spent least.
+    #[arg(long)]
+    equal_effort: bool,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -40,6 +47,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
             declarations: a.declarations,
             runs_at_once: super::at_once(a.reps * a.strategies.len()),
             max_memory: a.max_memory,
+            seed: a.seed,
         },
     )?;
     if a.strategies.len() < 2 {
@@ -51,7 +59,11 @@ pub fn execute(a: Args) -> Result<(), Error> {
         .map(|n| strategy_index(&w, n))
         .collect::<Result<Vec<_>, _>>()?;
     let bar = progress_bar((a.reps * idx.len()) as u64);
-    let c = compare::compare(&w, a.seed.unwrap_or(w.seed), a.reps, &idx, &|| bar.inc(1));
+    let options = compare::CompareOptions {
+        no_operation: a.no_operation,
+        equal_effort: a.equal_effort,
+    };
+    let c = compare::compare_with(&w, w.seed, a.reps, &idx, options, &|| bar.inc(1));
     bar.finish_and_clear();
     print!("{}", c.table());
     if let Some(dir) = a.out {

@@ -36,8 +36,11 @@ pub struct Args {
     /// With --reps and an operation in the scenario: also run business as usual on
     /// the same seeds and report the operation's effect as a paired difference with
     /// its 95% CI (a single run always does).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_operation")]
     baseline: bool,
+    /// Run the scenario without its operation (business as usual) only.
+    #[arg(long)]
+    no_operation: bool,
     /// Print wall time, declarations simulated per second, peak memory and, for a
     /// single run, the time of each stage (on standard error).
     #[arg(long)]
@@ -61,11 +64,12 @@ pub fn execute(a: Args) -> Result<(), Error> {
                 0
             },
             max_memory: a.max_memory,
+            seed: a.seed,
         },
     )?;
     let load_seconds = started.elapsed().as_secs_f64();
     let strategy = a.strategy.map(|n| strategy_index(&w, &n)).transpose()?;
-    let seed = a.seed.unwrap_or(w.seed);
+    let seed = w.seed;
     if a.baseline && w.operation.is_none() {
         return Err(format!(
             "--baseline: {} has no operation to compare with business as usual",
@@ -76,7 +80,15 @@ pub fn execute(a: Args) -> Result<(), Error> {
     let t0 = Instant::now();
     if a.reps > 1 {
         let bar = progress_bar(a.reps as u64 * (1 + a.baseline as u64));
-        let r = replicate_with_baseline(&w, seed, a.reps, strategy, a.baseline, &|| bar.inc(1));
+        let r = replicate_with_baseline(
+            &w,
+            seed,
+            a.reps,
+            strategy,
+            a.baseline,
+            a.no_operation,
+            &|| bar.inc(1),
+        );
         bar.finish_and_clear();
         println!(
             "{} — {} replications (base seed {}), mean and 95% CI\n",
@@ -109,7 +121,8 @@ pub fn execute(a: Args) -> Result<(), Error> {
     let opts = RunOptions {
         seed,
         strategy,
-        baseline: false,
+        baseline: a.no_operation,
+        ..Default::default()
     };
     let r = run_with_baseline(&w, &opts);
     let run_seconds = t0.elapsed().as_secs_f64();

@@ -28,6 +28,9 @@ pub struct Args {
     /// it aside to <out>.superseded-N and start over instead of refusing.
     #[arg(long)]
     force: bool,
+    /// Run every cell without the scenario's operation (business as usual).
+    #[arg(long)]
+    no_operation: bool,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -37,7 +40,14 @@ pub fn execute(a: Args) -> Result<(), Error> {
         .iter()
         .map(|x| sweep::Axis::parse(x))
         .collect::<Result<Vec<_>, _>>()?;
-    let manifest = sweep::Manifest::new(&a.scenario, &s, a.seed.unwrap_or(s.seed), a.reps, axes)?;
+    let manifest = sweep::Manifest::new(
+        &a.scenario,
+        &s,
+        a.seed.unwrap_or(s.seed),
+        a.reps,
+        axes,
+        a.no_operation,
+    )?;
     sweep::check_cells(&s, &manifest.axes)?;
     if let Some(old) = sweep::existing(&a.out)?
         && let Err(why) = manifest.resumes(&old, &a.out)

@@ -11,10 +11,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{csv_header, csv_row, metric_names, replicate, summarise};
+use super::{csv_header, csv_row, metric_names, replicate_arm, summarise};
 use crate::report::io::{ensure_dir, remove_leftovers, sha256_hex, write_atomic};
 use crate::report::plots::{self, Band, BandPoint};
 use crate::scenario::{Scenario, validate::validate};
+use crate::sim::RunOptions;
 use crate::world::World;
 
 /// `--set` paths with a meaning of their own; every other path addresses the scenario's
@@ -94,6 +95,9 @@ pub struct Manifest {
     pub base_seed: u64,
     pub reps: usize,
     pub axes: Vec<Axis>,
+    /// Every cell without the scenario's operation (business as usual).
+    #[serde(default)]
+    pub no_operation: bool,
 }
 
 /// How a sweep directory's manifest relates to the sweep asked for.
@@ -116,6 +120,7 @@ impl Manifest {
         base_seed: u64,
         reps: usize,
         axes: Vec<Axis>,
+        no_operation: bool,
     ) -> Result<Manifest, String> {
         for (i, a) in axes.iter().enumerate() {
             if axes[..i].iter().any(|b| b.path == a.path) {
@@ -141,6 +146,7 @@ impl Manifest {
             base_seed,
             reps,
             axes,
+            no_operation,
         })
     }
 
@@ -179,6 +185,12 @@ impl Manifest {
             return refuse(format!(
                 "base seed {} there, {} here",
                 old.base_seed, self.base_seed
+            ));
+        }
+        if old.no_operation != self.no_operation {
+            return refuse(format!(
+                "--no-operation {} there, {} here",
+                old.no_operation, self.no_operation
             ));
         }
         if old.reps != self.reps {
@@ -479,7 +491,9 @@ pub fn run_sweep(
         .collect();
     on_start((todo.len() * manifest.reps) as u64);
     for cell in &todo {
-        let (s, strategy) = apply(base, axes, cell)?;
+        let (mut s, strategy) = apply(base, axes, cell)?;
+        // `--seed` and the file's `seed` are one thing (a fixed population uses it).
+        s.seed = manifest.base_seed;
         // A cell may raise the declarations: check it fits before building its world.
         let at_once = manifest.reps.min(rayon::current_num_threads()).max(1) as u64;
         crate::budget::check(&s, at_once, None)
@@ -494,7 +508,12 @@ pub fn run_sweep(
             })?),
             None => None,
         };
-        let reps = replicate(&w, manifest.base_seed, manifest.reps, strategy, progress);
+        let arm = RunOptions {
+            strategy,
+            baseline: manifest.no_operation,
+            ..Default::default()
+        };
+        let reps = replicate_arm(&w, manifest.base_seed, manifest.reps, &arm, progress);
         let mut rows = String::new();
         for r in &reps {
             rows.push_str(&csv_line(&csv_row(cell, r)));
