@@ -38,6 +38,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    cmd::exit_quietly_on_closed_pipe();
     let result = match Cli::parse().command {
         Command::Run(a) => cmd::run::execute(a),
         Command::Compare(a) => cmd::compare::execute(a),

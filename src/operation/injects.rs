@@ -91,7 +91,9 @@ pub fn injects(
         .filter(|i| i.0 == day && (i.3 || !mode.baseline))
     {
         tally.timeline.push((window_day, text.clone()));
-        let until = |days: u32| clock.tick + days * tpd;
+        // Saturating: a duration past the run's end means "until the end", never a
+        // wrapped tick in the past (validate bounds the days, this keeps it so).
+        let until = |days: u32| clock.tick.saturating_add(days.saturating_mul(tpd));
         match effect {
             Effect::NodeClosure { node, days } => conditions.closed_until[*node] = until(*days),
             Effect::EquipmentFailure {
@@ -147,7 +149,7 @@ pub fn injects(
                         window_day as u64,
                     ) < net.adaptation.publicity_pause_share
                     {
-                        let resume = day + net.adaptation.publicity_pause_days;
+                        let resume = day.saturating_add(net.adaptation.publicity_pause_days);
                         plans.0.pause(n, resume);
                         tally.timeline.push((
                             window_day,

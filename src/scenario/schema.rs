@@ -48,7 +48,11 @@ pub struct Scenario {
     /// `stce run --declarations` overrides it.
     pub declarations: u64,
     /// Relative volume Monday..Sunday (normalised to mean 1).
-    #[serde(default = "default_weekday_profile")]
+    /// Written as a list `[1.1, …]` or a tuple `(1.1, …)` of seven numbers.
+    #[serde(
+        default = "default_weekday_profile",
+        deserialize_with = "seven::deserialize"
+    )]
     pub weekday_profile: [f64; 7],
     pub administrations: Vec<Administration>,
     pub nodes: Vec<Node>,
@@ -80,6 +84,39 @@ fn default_tick_hours() -> u32 {
 }
 fn default_weekday_profile() -> [f64; 7] {
     [1.1, 1.15, 1.15, 1.15, 1.1, 0.75, 0.6]
+}
+
+/// Seven numbers from either a RON list or a RON tuple: the README and most users write
+/// a list, serde's own array reading takes only a tuple.
+mod seven {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, SeqAccess, Visitor};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[f64; 7], D::Error> {
+        struct Seven;
+        impl<'de> Visitor<'de> for Seven {
+            type Value = [f64; 7];
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "seven numbers, Monday to Sunday, e.g. [1.1, 1.15, 1.15, 1.15, 1.1, 0.75, 0.6]",
+                )
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<[f64; 7], A::Error> {
+                let mut out = [0.0; 7];
+                for (i, slot) in out.iter_mut().enumerate() {
+                    *slot = seq
+                        .next_element()?
+                        .ok_or_else(|| de::Error::invalid_length(i, &self))?;
+                }
+                if seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    return Err(de::Error::invalid_length(8, &self));
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(Seven)
+    }
 }
 
 /// A customs administration and its STCE maturity.

@@ -4,6 +4,11 @@
 
 use std::collections::BTreeSet;
 
+#[path = "limits.rs"]
+mod limits;
+
+pub use limits::{MAX_DAYS, MAX_DECLARATIONS, MAX_FRONT_COMPANIES, MAX_TRADERS_PER_COUNTRY};
+
 use super::error::Problem;
 use super::schema::*;
 use crate::world::reference::{Reference, nearest};
@@ -28,6 +33,7 @@ pub fn validate(s: &Scenario, source: &str) -> Vec<Problem> {
     c.inspection(s);
     c.operation(s);
     c.exercise(s);
+    c.limits(s);
     c.problems
 }
 
@@ -38,10 +44,11 @@ struct Checker<'a> {
     problems: Vec<Problem>,
 }
 
-/// Where to point: a section key, then the n-th occurrence of a field key after it, then
-/// a quoted value after that.
+/// Where to point: a section key, then (for an item of a list) the quoted name of the
+/// item, then the n-th occurrence of a field key after it, then a quoted value after that.
 struct At<'s> {
     section: &'s str,
+    item: Option<&'s str>,
     key: Option<(&'s str, usize)>,
     value: Option<&'s str>,
 }
@@ -49,6 +56,7 @@ struct At<'s> {
 fn at<'s>(section: &'s str, key: &'s str, nth: usize) -> At<'s> {
     At {
         section,
+        item: None,
         key: Some((key, nth)),
         value: None,
     }
@@ -57,8 +65,31 @@ fn at<'s>(section: &'s str, key: &'s str, nth: usize) -> At<'s> {
 fn at_value<'s>(section: &'s str, value: &'s str) -> At<'s> {
     At {
         section,
+        item: None,
         key: None,
         value: Some(value),
+    }
+}
+
+/// A value inside the list item named `item` (a service's calls, say): searching from
+/// the item's name keeps `services[2]` from pointing at an equal value in `services[0]`.
+fn at_item_value<'s>(section: &'s str, item: &'s str, value: &'s str) -> At<'s> {
+    At {
+        section,
+        item: Some(item),
+        key: None,
+        value: Some(value),
+    }
+}
+
+/// A field key inside the list item named `item`; at the item's name if the field was
+/// left out (its default is then what is wrong).
+fn at_item_key<'s>(section: &'s str, item: &'s str, key: &'s str) -> At<'s> {
+    At {
+        section,
+        item: Some(item),
+        key: Some((key, 0)),
+        value: None,
     }
 }
 
@@ -81,7 +112,12 @@ impl Checker<'_> {
             } else {
                 format!("use a number from {lo} to {hi}")
             };
-            self.push(at, field, format!("{v} is out of range"), Some(help));
+            self.push(
+                at,
+                field,
+                format!("{} is out of range", limits::number(v)),
+                Some(help),
+            );
         }
     }
 
@@ -90,7 +126,7 @@ impl Checker<'_> {
             self.push(
                 at,
                 field,
-                format!("{v} must be greater than 0"),
+                format!("{} must be greater than 0", limits::number(v)),
                 Some("use a positive number".into()),
             );
         }
@@ -130,6 +166,23 @@ impl Checker<'_> {
     }
 
     fn name_ref(&mut self, section: &str, field: String, what: &str, name: &str, valid: &[&str]) {
+        self.name_ref_at(at_value(section, name), field, what, name, valid);
+    }
+
+    /// A name inside the list item named `item` of `section`.
+    fn name_ref_in(
+        &mut self,
+        section: &str,
+        item: &str,
+        field: String,
+        what: &str,
+        name: &str,
+        valid: &[&str],
+    ) {
+        self.name_ref_at(at_item_value(section, item, name), field, what, name, valid);
+    }
+
+    fn name_ref_at(&mut self, at: At<'_>, field: String, what: &str, name: &str, valid: &[&str]) {
         if valid.contains(&name) {
             return;
         }
@@ -138,12 +191,7 @@ impl Checker<'_> {
             None if valid.is_empty() => format!("no {what} is defined"),
             None => format!("defined: {}", valid.join(", ")),
         };
-        self.push(
-            at_value(section, name),
-            field,
-            format!("unknown {what} \"{name}\""),
-            Some(help),
-        );
+        self.push(at, field, format!("unknown {what} \"{name}\""), Some(help));
     }
 
     fn unique<'n>(&mut self, section: &str, what: &str, names: impl Iterator<Item = &'n str>) {
@@ -426,12 +474,19 @@ impl Checker<'_> {
             }
             for (j, call) in sv.calls.iter().enumerate() {
                 if !nodes.contains(&call.as_str()) {
-                    self.name_ref("services", f(&format!("calls[{j}]")), "node", call, &nodes);
+                    self.name_ref_in(
+                        "services",
+                        &sv.name,
+                        f(&format!("calls[{j}]")),
+                        "node",
+                        call,
+                        &nodes,
+                    );
                     continue;
                 }
                 if j > 0 && sv.calls[j - 1] == *call {
                     self.push(
-                        at_value("services", call),
+                        at_item_value("services", &sv.name, call),
                         f(&format!("calls[{j}]")),
                         format!("\"{call}\" is called twice in a row"),
                         None,
@@ -443,12 +498,17 @@ impl Checker<'_> {
                     Mode::Air => NodeKind::Airport,
                 };
                 if kind.is_some_and(|k| k != expected) {
+                    let mode = format!("{:?}", sv.mode);
+                    let article = if mode.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
                     self.push(
-                        at_value("services", call),
+                        at_item_value("services", &sv.name, call),
                         f(&format!("calls[{j}]")),
                         format!(
-                            "a {:?} service cannot call at {:?} \"{call}\"",
-                            sv.mode,
+                            "{article} {mode} service cannot call at {:?} \"{call}\"",
                             kind.unwrap()
                         ),
                         Some("sea services call at seaports, air services at airports".into()),
@@ -1258,8 +1318,14 @@ impl<'a> Locator<'a> {
         {
             pos = p;
         }
+        if let Some(item) = at.item
+            && let Some(p) = self.value_pos(item, pos, 0)
+        {
+            pos = p;
+        }
         if let Some((key, nth)) = at.key
             && let Some(p) = self.key_pos(key, pos, nth)
+            && (at.item.is_none() || self.same_item(pos, p))
         {
             pos = p;
         }
@@ -1269,6 +1335,25 @@ impl<'a> Locator<'a> {
             pos = p;
         }
         self.line_col(pos)
+    }
+
+    /// Whether `to` is still inside the list item that contains `from`: no closing
+    /// bracket that ends the item lies between them.
+    fn same_item(&self, from: usize, to: usize) -> bool {
+        let mut depth = 0i64;
+        for &b in &self.text.as_bytes()[from..to] {
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth -= 1;
+                    if depth < 0 {
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+        }
+        true
     }
 
     fn find_nth_value(&self, section: &str, value: &str, nth: usize) -> (usize, usize) {

@@ -532,11 +532,12 @@ pub fn act(
                     }
                 }
                 let node = w.offices[o].node;
-                let learn_at = tick
-                    + w.networks[cargo.network as usize]
+                let learn_at = tick.saturating_add(
+                    w.networks[cargo.network as usize]
                         .adaptation
                         .learning_delay_days
-                        * w.ticks_per_day();
+                        .saturating_mul(w.ticks_per_day()),
+                );
                 plans.0.report_seizure(
                     learn_at,
                     cargo.network as usize,
@@ -632,7 +633,7 @@ fn send_alerts(
     }
     to.sort_unstable();
     to.dedup();
-    let expires = tick + plan.platform.alert_days * w.ticks_per_day();
+    let expires = tick.saturating_add(plan.platform.alert_days.saturating_mul(w.ticks_per_day()));
     let traders = about.map_or_else(Vec::new, |d| vec![d.exporter, d.consignee]);
     let mut send = |office: Option<u16>, due: u32| {
         let m = Message {
