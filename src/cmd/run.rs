@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use stce::experiment::estimates_table;
-use stce::experiment::runs::{replicate_with_baseline, run_with_baseline};
+use stce::experiment::runs::{replicate_with_baseline, run_with_baseline_recorded};
 use stce::report::summary::{operation_effect, summary};
 use stce::report::tables;
 use stce::sim::RunOptions;
@@ -31,7 +31,7 @@ pub struct Args {
     #[arg(long)]
     strategy: Option<String>,
     /// Seeded replications, run in parallel; metrics reported as mean and 95% CI.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = super::at_least_one)]
     reps: usize,
     /// With --reps and an operation in the scenario: also run business as usual on
     /// the same seeds and report the operation's effect as a paired difference with
@@ -45,6 +45,14 @@ pub struct Args {
     /// single run, the time of each stage (on standard error).
     #[arg(long)]
     profile: bool,
+    /// Write the event log of the run here (gzip-compressed CSV, one row per
+    /// declaration; e.g. events.csv.gz). `stce replay FILE --verify` re-runs and checks it.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
+    /// Refuse to start when the run's estimated memory exceeds this (e.g. 4G); the
+    /// default limit is the memory available on the machine.
+    #[arg(long, value_parser = super::memory_size)]
+    max_memory: Option<u64>,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -53,6 +61,13 @@ pub fn execute(a: Args) -> Result<(), Error> {
         &a.scenario,
         &Overrides {
             declarations: a.declarations,
+            // 0: a single run, with its baseline beside it if there is an operation.
+            runs_at_once: if a.reps > 1 {
+                super::at_once(a.reps * (1 + a.baseline as usize))
+            } else {
+                0
+            },
+            max_memory: a.max_memory,
             seed: a.seed,
         },
     )?;
@@ -65,6 +80,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
             a.scenario.display()
         )
         .into());
+    }
+    if a.events.is_some() && a.reps > 1 {
+        return Err("--events records one run: drop --reps (or run each seed with --seed)".into());
     }
     let t0 = Instant::now();
     if a.reps > 1 {
@@ -113,8 +131,29 @@ pub fn execute(a: Args) -> Result<(), Error> {
         baseline: a.no_operation,
         ..Default::default()
     };
-    let r = run_with_baseline(&w, &opts);
+    let mut r = run_with_baseline_recorded(&w, &opts, a.events.is_some());
     let run_seconds = t0.elapsed().as_secs_f64();
+    if let (Some(path), Some(log)) = (&a.events, r.events.take()) {
+        let header = stce::events::file::Header {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: a.scenario.display().to_string(),
+            scenario_sha256: stce::events::file::sha256_hex(&std::fs::read(&a.scenario)?),
+            seed,
+            declarations: a.declarations,
+            strategy: strategy.map(|s| w.strategies[s].name.clone()),
+            no_operation: a.no_operation,
+        };
+        let t = Instant::now();
+        stce::events::file::write(path, &header, &w, &log)?;
+        if a.profile {
+            eprintln!(
+                "event log: {} rows written in {:.2} s to {}",
+                log.declared.len(),
+                t.elapsed().as_secs_f64(),
+                path.display()
+            );
+        }
+    }
     let info = tables::RunInfo::new(&w, seed, strategy);
     print!("{}", summary(&w, &info, &r.result.tally, &r.result.metrics));
     if let Some(e) = &r.effect {

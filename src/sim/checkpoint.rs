@@ -23,6 +23,7 @@ use super::components::*;
 use super::generate::{PlansRes, class};
 use super::movement::{advance, role_at};
 use super::random::unit;
+use crate::events::{EventLog, Visit};
 use crate::metrics::Seizure;
 use crate::metrics::tally::Reason;
 use crate::operation::injects::Conditions;
@@ -34,7 +35,7 @@ use crate::world::World as Sim;
 
 /// The inspection method an office uses now: a scan where it has a working scanner, a
 /// physical examination otherwise.
-fn method(w: &Sim, conditions: &Conditions, office: usize, tick: u32) -> (Method, bool) {
+pub(crate) fn method(w: &Sim, conditions: &Conditions, office: usize, tick: u32) -> (Method, bool) {
     let scanner = w.offices[office].has_scanner && conditions.scanner_works(office, tick);
     (
         if scanner {
@@ -47,7 +48,7 @@ fn method(w: &Sim, conditions: &Conditions, office: usize, tick: u32) -> (Method
 }
 
 /// Whether the operation is in force at this office today (never in a baseline run).
-fn in_operation<'a>(
+pub(crate) fn in_operation<'a>(
     w: &'a Sim,
     mode: &RunMode,
     office: usize,
@@ -99,25 +100,39 @@ fn open_day(
     let in_window = w.window().contains(&day);
     for mut desk in desks.iter_mut() {
         let o = desk.office as usize;
-        let office = &w.offices[o];
-        let surge = in_operation(w, mode, o, day)
-            .filter(|p| p.surging(day))
-            .map_or(1.0, |p| p.surge);
-        let open = conditions
-            .closed_until(office.node as usize, tick)
-            .is_none();
-        desk.day_budget = if open {
-            office.capacity_hours_per_day
-                * mode.capacity_scale
-                * surge
-                * conditions.capacity_factor(o, tick)
-        } else {
-            0.0
-        };
+        desk.day_budget = day_budget(w, mode, conditions, o, tick);
         desk.used_today = 0.0;
         if in_window {
             tally.offices[o].capacity_hours += desk.day_budget;
         }
+    }
+}
+
+/// Officer-hours office `o` has on the day starting at `tick`: capacity × scale × surge ×
+/// capacity injects, none while its node is closed. (The exercise shows it to a team
+/// before the day's first assessment sets it.)
+pub(crate) fn day_budget(
+    w: &Sim,
+    mode: &RunMode,
+    conditions: &Conditions,
+    o: usize,
+    tick: u32,
+) -> f64 {
+    let day = tick / w.ticks_per_day();
+    let office = &w.offices[o];
+    let surge = in_operation(w, mode, o, day)
+        .filter(|p| p.surging(day))
+        .map_or(1.0, |p| p.surge);
+    let open = conditions
+        .closed_until(office.node as usize, tick)
+        .is_none();
+    if open {
+        office.capacity_hours_per_day
+            * mode.capacity_scale
+            * surge
+            * conditions.capacity_factor(o, tick)
+    } else {
+        0.0
     }
 }
 
@@ -141,6 +156,8 @@ pub fn assess(
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
     mut facts: Local<Vec<Facts>>,
+    mut log: Option<ResMut<EventLog>>,
+    mut external: Option<ResMut<External>>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -195,6 +212,30 @@ pub fn assess(
         };
         let max = ((allowed / hours + 1e-9).floor().max(0.0) as usize).min(facts.len());
 
+        if let Some(ext) = external.as_deref_mut()
+            && let Some(Some(chosen)) = ext.by_office.get(o)
+        {
+            // An exercise team plays this office: its picks, nothing else.
+            let n = facts.len();
+            let picks: Vec<u32> = chosen
+                .iter()
+                .copied()
+                .filter(|&i| (i as usize) < n)
+                .collect();
+            ext.cut += picks.len().saturating_sub(max) as u64;
+            let d = &mut *desk;
+            d.selected.clear();
+            d.selected.extend(picks.into_iter().take(max));
+            d.used_today += d.selected.len() as f64 * hours;
+            d.alerted.clear();
+            d.alerted.resize(n, false);
+            d.local.clear();
+            d.local.resize(n, None);
+            d.flagged.clear();
+            d.flagged.resize(n, false);
+            continue;
+        }
+
         let Desk {
             strategy: own,
             operation_strategy,
@@ -221,7 +262,11 @@ pub fn assess(
         }
         let rest = max - selected.len();
         let chooser = strategy(own, operation_strategy, *using_operation);
-        view.select(chooser, w, &facts, alerted, rest, rng, selected, local);
+        let decls = crate::targeting::Simulated {
+            world: w,
+            facts: &facts,
+        };
+        view.select(chooser, &decls, alerted, rest, rng, selected, local);
         let full = selected.len() >= max;
         let spent = selected.len() as f64 * hours;
         desk.used_today += spent;
@@ -245,13 +290,50 @@ pub fn assess(
             }
         }
         desk.flagged = flagged;
+        if let Some(log) = log.as_deref_mut() {
+            record_assessment(log, w, &desk, &facts);
+        }
+    }
+}
+
+/// The event log's record of what an office saw in its inbox and chose: indicators and
+/// score under the strategy in use, and why each was selected. The outcomes follow in
+/// `act`.
+fn record_assessment(log: &mut EventLog, w: &Sim, desk: &Desk, facts: &[Facts]) {
+    let (name, watch) = used(desk);
+    let strategy = log.strategy(name);
+    let chooser: &dyn Strategy = match (&desk.operation_strategy, desk.using_operation) {
+        (Some((s, _)), true) => s.as_ref(),
+        _ => desk.strategy.as_ref(),
+    };
+    log.open(desk.office);
+    for (i, (s, f)) in desk.inbox.iter().zip(facts).enumerate() {
+        let indicators = watch.map_or(0, |watch| watch.indicators(w, f));
+        log.visit(Visit {
+            serial: s.voyage.serial,
+            office: desk.office,
+            stop: s.voyage.stop,
+            hour: s.voyage.hour,
+            indicators,
+            score: chooser.score(indicators).map_or(f32::NAN, |x| x as f32),
+            selected: (desk.alerted[i] || desk.local[i].is_some()).then(|| reason(desk, i)),
+            strategy,
+            outcome: Outcome::Pass,
+        });
     }
 }
 
 /// What office `o` knows of a shipment's declaration on day `day`: the declaration, its
 /// route, whether advance information came (keyed by the office's node code) and the
 /// register's record of the exporter in this replication's population.
-fn facts_of(w: &Sim, d: &Declaration, v: &Voyage, o: usize, day: u32, streams: &Streams) -> Facts {
+pub(crate) fn facts_of(
+    w: &Sim,
+    d: &Declaration,
+    v: &Voyage,
+    o: usize,
+    day: u32,
+    streams: &Streams,
+) -> Facts {
     let country = &w.countries[w.offices[o].country as usize];
     Facts {
         serial: v.serial as u64,
@@ -403,6 +485,7 @@ pub fn act(
     mut alerts: ResMut<Alerts>,
     mut plans: ResMut<PlansRes>,
     mut desks: Query<&mut Desk>,
+    mut log: Option<ResMut<EventLog>>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -413,6 +496,9 @@ pub fn act(
         }
         let desk = &mut *desk;
         let o = desk.office as usize;
+        if let Some(log) = log.as_deref_mut() {
+            log.outcomes(desk.office, &desk.outcomes);
+        }
         let mut inbox = std::mem::take(&mut desk.inbox);
         for (i, mut s) in inbox.drain(..).enumerate() {
             let Shipment {
@@ -446,11 +532,12 @@ pub fn act(
                     }
                 }
                 let node = w.offices[o].node;
-                let learn_at = tick
-                    + w.networks[cargo.network as usize]
+                let learn_at = tick.saturating_add(
+                    w.networks[cargo.network as usize]
                         .adaptation
                         .learning_delay_days
-                        * w.ticks_per_day();
+                        .saturating_mul(w.ticks_per_day()),
+                );
                 plans.0.report_seizure(
                     learn_at,
                     cargo.network as usize,
@@ -499,7 +586,16 @@ pub fn act(
                 tally.licit_dwell_hours += dwell;
                 tally.offices[o].licit_dwell_hours += dwell;
             }
-            advance(w, s, dwell, tick, streams.waits_seed, &mut calendar, tally);
+            advance(
+                w,
+                s,
+                dwell,
+                tick,
+                streams.waits_seed,
+                &mut calendar,
+                tally,
+                log.as_deref_mut(),
+            );
         }
         // Keep the inbox's capacity for the next tick.
         desk.inbox = inbox;
@@ -537,7 +633,7 @@ fn send_alerts(
     }
     to.sort_unstable();
     to.dedup();
-    let expires = tick + plan.platform.alert_days * w.ticks_per_day();
+    let expires = tick.saturating_add(plan.platform.alert_days.saturating_mul(w.ticks_per_day()));
     let traders = about.map_or_else(Vec::new, |d| vec![d.exporter, d.consignee]);
     let mut send = |office: Option<u16>, due: u32| {
         let m = Message {
