@@ -193,7 +193,7 @@ impl<'a> Context<'a> {
             new_trader_days: w.new_trader_days,
             value_anomaly: w.value_anomaly,
             // A declaration file has no routes; `indicators` below reads its countries.
-            routes: Vec::new(),
+            routes: Vec::new().into(),
         }
     }
 

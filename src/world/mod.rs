@@ -136,8 +136,14 @@ pub struct Network {
     pub consignees: std::ops::Range<u32>,
 }
 
+/// Per watch list of countries (a flag per country), its indicator bits per route.
+pub type RouteIndicatorCache = Vec<(Vec<bool>, std::sync::Arc<[u16]>)>;
+
 /// Everything that does not change during a run.
 pub struct World {
+    /// Route indicators per watch list of countries (see `targeting::Watch`), worked out
+    /// once and shared by every office's watch list instead of one copy per office.
+    pub route_indicators: std::sync::Mutex<RouteIndicatorCache>,
     pub name: String,
     /// The scenario's seed (`--seed` overrides it before the world is built).
     pub seed: u64,
@@ -383,6 +389,7 @@ impl World {
         let mean = s.weekday_profile.iter().sum::<f64>() / 7.0;
         let weekday = s.weekday_profile.map(|w| w / mean);
         Ok(World {
+            route_indicators: Default::default(),
             name: s.name.clone(),
             seed: s.seed,
             days: s.days,
