@@ -50,6 +50,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
     print!("{}", c.table());
     if let Some(dir) = a.out {
         c.write(&dir)?;
+        stce::report::folder::complete(&dir, &a.scenario, &w, a.seed.unwrap_or(w.seed), a.reps)?;
         println!(
             "wrote {}/replications.csv, summary.json and plots (PNG and SVG)",
             dir.display()

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use stce::experiment::estimates_table;
 use stce::experiment::runs::{replicate_with_baseline, run_with_baseline};
+use stce::report::folder::complete;
 use stce::report::summary::{operation_effect, summary};
 use stce::report::tables;
 use stce::sim::RunOptions;
@@ -81,6 +82,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         }
         if let Some(dir) = &a.out {
             r.write(dir)?;
+            complete(dir, &a.scenario, &w, seed, a.reps)?;
             println!("\nwrote {}/replications.csv, summary.json", dir.display());
         }
         if a.profile {
@@ -107,9 +109,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
     if let Some(e) = &r.effect {
         print!("{}", operation_effect(e));
     }
-    if let Some(dir) = a.out {
+    if let Some(dir) = &a.out {
         tables::write_run(
-            &dir,
+            dir,
             &w,
             &info,
             &r.result.tally,
@@ -118,6 +120,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
             r.effect.as_ref(),
         )
         .map_err(|e| e.to_string())?;
+        complete(dir, &a.scenario, &w, seed, 1)?;
         println!(
             "\nwrote {}/metrics.json, offices.csv, seizures.csv, seizures.json",
             dir.display()

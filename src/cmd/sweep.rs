@@ -52,6 +52,8 @@ pub fn execute(a: Args) -> Result<(), Error> {
         &|| bar.inc(1),
     )?;
     bar.finish_and_clear();
+    let w = stce::world::World::build(&s).map_err(|e| e.to_string())?;
+    stce::report::folder::complete(&a.out, &a.scenario, &w, manifest.base_seed, a.reps)?;
     println!(
         "{} cells ({} already done, {} run) × {} replications → {}/cells.csv, replications.csv, detection_vs_inspection.png/.svg",
         r.cells,

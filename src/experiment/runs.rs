@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Replication, csv_header, csv_row, paired_effect, replicate_runs, summarise};
+use super::{
+    Replication, csv_header, csv_row, mean_daily_seizures, paired_effect, replicate_runs,
+    summarise,
+};
 use crate::metrics::stats::Estimate;
 use crate::report::io::{ensure_dir, write_atomic};
 use crate::report::tables::OperationEffect;
@@ -79,10 +82,20 @@ impl Replicated {
     /// Write `replications.csv` and `summary.json` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         ensure_dir(dir)?;
+        // Business-as-usual rows sit beside the operation's, so the paired differences
+        // can be recomputed from this file alone.
         let mut wtr = csv::Writer::from_writer(Vec::new());
-        wtr.write_record(csv_header(&[]))?;
+        wtr.write_record(csv_header(&["scenario_variant".to_string()]))?;
+        let variant = if self.business_as_usual.is_some() {
+            "operation"
+        } else {
+            "as_written"
+        };
         for r in &self.runs {
-            wtr.write_record(csv_row(&[], r))?;
+            wtr.write_record(csv_row(&[variant.to_string()], r))?;
+        }
+        for r in self.business_as_usual.iter().flatten() {
+            wtr.write_record(csv_row(&["business_as_usual".to_string()], r))?;
         }
         write_atomic(
             &dir.join("replications.csv"),
@@ -92,6 +105,9 @@ impl Replicated {
             rows.into_iter().collect()
         };
         let business_as_usual = self.business_as_usual.as_deref().map(summarise).map(to_map);
+        let daily = |runs: &[Replication]| -> Vec<f64> {
+            mean_daily_seizures(runs).into_iter().map(|(_, v)| v).collect()
+        };
         write_atomic(
             &dir.join("summary.json"),
             &serde_json::to_vec_pretty(&serde_json::json!({
@@ -100,6 +116,9 @@ impl Replicated {
                 "metrics": to_map(self.summary()),
                 "business_as_usual": business_as_usual,
                 "operation_effect": self.effect().map(to_map),
+                "seizures_per_day_mean": daily(&self.runs),
+                "business_as_usual_seizures_per_day_mean":
+                    self.business_as_usual.as_deref().map(daily),
             }))?,
         )?;
         Ok(())

@@ -192,8 +192,14 @@ fn csv_line(fields: &[String]) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// The columns of the swept paths, prefixed `set.` so that no column name repeats one of
+/// the identifying or metric columns (`strategy`, `seed`, `declarations`, …).
+pub fn axis_columns(axes: &[Axis]) -> Vec<String> {
+    axes.iter().map(|a| format!("set.{}", a.path)).collect()
+}
+
 fn cell_header(axes: &[Axis]) -> Vec<String> {
-    let mut h: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    let mut h: Vec<String> = axis_columns(axes);
     for m in metric_names() {
         h.extend([
             format!("{m}_mean"),
@@ -266,8 +272,7 @@ pub fn run_sweep(
         .map(|l| key_of_line(l))
         .collect();
     let mut cells_file = open_append(&cells_path, &cell_header(axes), |_| true)?;
-    let mut reps_header: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
-    reps_header = csv_header(&reps_header);
+    let reps_header = csv_header(&axis_columns(axes));
     let mut reps_file = open_append(&dir.join("replications.csv"), &reps_header, |l| {
         done.contains(&key_of_line(l))
     })?;

@@ -7,8 +7,14 @@ use crate::metrics::stats::wilson_interval;
 use crate::metrics::{RunMetrics, Tally};
 use crate::world::World;
 
+/// A share in percent with one decimal, "n/a" for a rate with an empty denominator.
 fn pct(x: Option<f64>) -> String {
-    x.map_or("—".into(), |v| format!("{:.1}%", 100.0 * v))
+    x.map_or("n/a".into(), |v| format!("{:.1}%", 100.0 * v))
+}
+
+/// A share as a whole percentage, "n/a" when there is none.
+fn pct0(x: Option<f64>) -> String {
+    x.map_or("n/a".to_string(), |v| format!("{:.0}%", 100.0 * v))
 }
 
 /// The summary of one run as text.
@@ -108,7 +114,7 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
     ) {
         let _ = writeln!(
             s,
-            "{:<7} {:<4} {:<22} {:<14} {:>9} {:>9} {:>6} {:>7} {:>8} {:>6.0}%",
+            "{:<7} {:<4} {:<22} {:<14} {:>9} {:>9} {:>6} {:>7} {:>8} {:>7}",
             r.office,
             r.country,
             r.roles,
@@ -118,7 +124,7 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
             r.violations_found,
             r.seizures,
             pct(r.hit_rate),
-            100.0 * r.utilisation
+            pct0(r.utilisation)
         );
     }
     if let Some(plan) = &w.operation {

@@ -84,7 +84,8 @@ pub struct OfficeRow {
     pub strategy: String,
     pub capacity_hours: f64,
     pub officer_hours: f64,
-    pub utilisation: f64,
+    /// Empty when the office had no capacity.
+    pub utilisation: Option<f64>,
     pub assessed: u64,
     pub assessed_illicit: u64,
     pub inspections: u64,
@@ -118,11 +119,8 @@ pub fn office_rows(w: &World, t: &Tally, strategy: Option<usize>) -> Vec<OfficeR
                 strategy: w.strategies[strategy.unwrap_or(o.strategy)].name.clone(),
                 capacity_hours: ot.capacity_hours,
                 officer_hours: ot.officer_hours,
-                utilisation: if ot.capacity_hours > 0.0 {
-                    ot.officer_hours / ot.capacity_hours
-                } else {
-                    0.0
-                },
+                utilisation: (ot.capacity_hours > 0.0)
+                    .then(|| ot.officer_hours / ot.capacity_hours),
                 assessed: ot.assessed,
                 assessed_illicit: ot.assessed_illicit,
                 inspections: ot.inspections,
@@ -153,6 +151,28 @@ pub fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>, c
         .map_err(|e| csv::Error::from(e.into_error()))
 }
 
+/// The columns of `offices.csv`, in [`OfficeRow`]'s order (written as the header when
+/// there is no row).
+pub const OFFICE_FIELDS: &[&str] = &[
+    "office",
+    "name",
+    "country",
+    "roles",
+    "strategy",
+    "capacity_hours",
+    "officer_hours",
+    "utilisation",
+    "assessed",
+    "assessed_illicit",
+    "inspections",
+    "violations_found",
+    "seizures",
+    "hit_rate",
+    "inspection_rate",
+    "licit_dwell_hours",
+];
+
+/// The columns of `seizures.csv`, in [`crate::metrics::tally::Seizure`]'s order.
 pub const SEIZURE_FIELDS: &[&str] = &[
     "shipment",
     "day",
@@ -173,6 +193,7 @@ pub const SEIZURE_FIELDS: &[&str] = &[
     "kg",
     "value_usd",
     "found_by",
+    "operation_focus",
     "concealment",
     "origin",
     "transit",
@@ -204,7 +225,7 @@ pub fn write_run(
     write_atomic(&dir.join("metrics.json"), &json)?;
     write_atomic(
         &dir.join("offices.csv"),
-        &csv_bytes(&office_rows(w, t, strategy), &[])?,
+        &csv_bytes(&office_rows(w, t, strategy), OFFICE_FIELDS)?,
     )?;
     write_atomic(
         &dir.join("seizures.csv"),
