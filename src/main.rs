@@ -26,6 +26,8 @@ enum Command {
     Compare(cmd::compare::Args),
     /// Run a grid of scenario variants; resumable.
     Sweep(cmd::sweep::Args),
+    /// Write report.html, a self-contained briefing, into an output folder.
+    Report(cmd::report::Args),
     /// Check a scenario file and report every problem with file:line:col.
     Validate(cmd::validate::Args),
 }
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => cmd::compare::execute(a),
         Command::Sweep(a) => cmd::sweep::execute(a),
         Command::Validate(a) => cmd::validate::execute(a),
+        Command::Report(a) => cmd::report::execute(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod profile;
+pub mod report;
 pub mod run;
 pub mod sweep;
 pub mod validate;

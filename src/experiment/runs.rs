@@ -48,7 +48,10 @@ pub fn run_with_baseline(w: &Arc<World>, opts: &RunOptions) -> SingleRun {
         .operation
         .as_ref()
         .zip(baseline.as_ref())
-        .map(|(plan, base)| OperationEffect::new(&plan.name, &result.metrics, &base.metrics));
+        .map(|(plan, base)| OperationEffect {
+            business_as_usual_seizures_per_day: base.tally.seizures_per_day.clone(),
+            ..OperationEffect::new(&plan.name, &result.metrics, &base.metrics)
+        });
     SingleRun {
         result,
         baseline,

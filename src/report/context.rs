@@ -184,6 +184,17 @@ impl Context {
         }
     }
 
+    /// The date (`YYYY-MM-DD`) of day `day` of the run.
+    pub fn date(&self, day: u32) -> String {
+        match crate::scenario::validate::parse_date(&self.start_date) {
+            Some(d) => {
+                let (y, m, d) = crate::world::add_days(d, day as i64);
+                format!("{y:04}-{m:02}-{d:02}")
+            }
+            None => format!("day {day}"),
+        }
+    }
+
     /// Write `world.json` into `dir`.
     pub fn write(&self, dir: &Path) -> io::Result<()> {
         let text = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;

@@ -54,6 +54,9 @@ pub struct OperationEffect {
     pub business_as_usual: std::collections::BTreeMap<&'static str, Option<f64>>,
     /// with_operation − business_as_usual.
     pub difference: std::collections::BTreeMap<&'static str, Option<f64>>,
+    /// Seizures per day of business as usual (for the briefing's daily chart).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub business_as_usual_seizures_per_day: Vec<u64>,
 }
 
 impl OperationEffect {
@@ -70,6 +73,7 @@ impl OperationEffect {
                 .zip(&b)
                 .map(|((k, x), (_, y))| (*k, finite(x - y)))
                 .collect(),
+            business_as_usual_seizures_per_day: Vec::new(),
         }
     }
 }

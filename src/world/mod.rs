@@ -432,7 +432,8 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
     (y, m, d)
 }
 
-fn add_days(date: (i32, u32, u32), days: i64) -> (i32, u32, u32) {
+/// The civil date `days` after `date`.
+pub fn add_days(date: (i32, u32, u32), days: i64) -> (i32, u32, u32) {
     civil_from_days(days_from_civil(date) + days)
 }
 
