@@ -3,58 +3,85 @@
 use std::path::PathBuf;
 
 use stce::experiment::compare;
+use stce::report::provenance::Provenance;
 use stce::{Overrides, load_world};
 
-use super::{Error, progress_bar, strategy_index};
+use super::{Error, check_reps, emit, emit_json, progress_bar, strategy_index};
 
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  stce compare scenarios/asean-cosmo.ron --strategy random --strategy risk-score --reps 20
+  stce compare scenarios/tutorial.ron --strategy random --strategy risk --strategy profiles --reps 30 --out out/cmp && stce report out/cmp")]
 pub struct Args {
-    /// Scenario file (RON).
+    /// Scenario file (RON), e.g. scenarios/asean-cosmo.ron.
     scenario: PathBuf,
-    /// A strategy of the scenario, applied at every office; give two or more. The
-    /// first is the baseline of the paired differences.
+    /// A strategy of the scenario, applied at every office; give two or more, each
+    /// once. The first is the baseline of the paired differences, e.g.
+    /// --strategy random --strategy risk-score.
     #[arg(long = "strategy", required = true, num_args = 1)]
     strategies: Vec<String>,
-    /// Seeded replications per strategy.
+    /// Seeded replications per strategy (2 or more), e.g. --reps 50.
     #[arg(long, default_value_t = 30)]
     reps: usize,
-    /// Base seed (default: the scenario's).
+    /// Base seed (default: the scenario's), e.g. --seed 7.
     #[arg(long)]
     seed: Option<u64>,
-    /// Override the scenario's number of declarations.
+    /// Override the scenario's number of declarations, e.g. --declarations 100000.
     #[arg(long)]
     declarations: Option<u64>,
-    /// Write replications.csv, summary.json and plots here.
+    /// Write replications.csv (+ schema), summary.json, world.json and plots here, e.g. --out out/cmp.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Print summary.json's content on standard output instead of the table, e.g. --json.
+    #[arg(long)]
+    json: bool,
+    /// No progress bar and no "wrote …" line.
+    #[arg(long)]
+    quiet: bool,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
+    if a.strategies.len() < 2 {
+        return Err("compare needs at least two --strategy".into());
+    }
+    for (i, s) in a.strategies.iter().enumerate() {
+        if a.strategies[..i].contains(s) {
+            return Err(format!(
+                "--strategy {s} is given twice: a strategy compared with itself has a difference of zero by construction; give each strategy once"
+            )
+            .into());
+        }
+    }
+    check_reps(a.reps)?;
     let w = load_world(
         &a.scenario,
         &Overrides {
             declarations: a.declarations,
         },
     )?;
-    if a.strategies.len() < 2 {
-        return Err("compare needs at least two --strategy".into());
-    }
     let idx = a
         .strategies
         .iter()
         .map(|n| strategy_index(&w, n))
         .collect::<Result<Vec<_>, _>>()?;
-    let bar = progress_bar((a.reps * idx.len()) as u64);
-    let c = compare::compare(&w, a.seed.unwrap_or(w.seed), a.reps, &idx, &|| bar.inc(1));
+    let seed = a.seed.unwrap_or(w.seed);
+    let bar = progress_bar((a.reps * idx.len()) as u64, a.quiet);
+    let c = compare::compare(&w, seed, a.reps, &idx, &|| bar.inc(1));
     bar.finish_and_clear();
-    print!("{}", c.table());
+    if a.json {
+        emit_json(c.summary_json(), &Provenance::new(&a.scenario, seed, a.reps)?)?;
+    } else {
+        emit(&c.table())?;
+    }
     if let Some(dir) = a.out {
         c.write(&dir)?;
-        stce::report::folder::complete(&dir, &a.scenario, &w, a.seed.unwrap_or(w.seed), a.reps)?;
-        println!(
-            "wrote {}/replications.csv, summary.json and plots (PNG and SVG)",
-            dir.display()
-        );
+        stce::report::folder::complete(&dir, &a.scenario, &w, seed, a.reps)?;
+        if !a.quiet && !a.json {
+            emit(&format!(
+                "wrote {}/replications.csv, summary.json, world.json, schemas and plots (PNG and SVG)\n",
+                dir.display()
+            ))?;
+        }
     }
     Ok(())
 }

@@ -4,9 +4,11 @@ use std::path::PathBuf;
 
 use stce::{Overrides, load_world};
 
-use super::Error;
+use super::{Error, emit};
 
 #[derive(clap::Args)]
+#[command(after_help = "Example:
+  stce validate scenarios/asean-cosmo.ron")]
 pub struct Args {
     /// Scenario file (RON), e.g. scenarios/asean-cosmo.ron.
     scenario: PathBuf,
@@ -14,8 +16,8 @@ pub struct Args {
 
 pub fn execute(a: Args) -> Result<(), Error> {
     let w = load_world(&a.scenario, &Overrides::default())?;
-    println!(
-        "{}: ok — {} administrations, {} nodes, {} offices, {} routes, {} commodities, {} illicit networks",
+    let mut text = format!(
+        "{}: ok — {} administrations, {} nodes, {} offices, {} routes, {} commodities, {} illicit networks\n",
         a.scenario.display(),
         w.countries.len(),
         w.nodes.len(),
@@ -25,7 +27,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
         w.networks.len()
     );
     for (x, y) in &w.unroutable_pairs {
-        println!("warning: no service connects {x} to {y}; that pair carries no trade");
+        text.push_str(&format!(
+            "warning: no service connects {x} to {y}; that pair carries no trade\n"
+        ));
     }
-    Ok(())
+    emit(&text)
 }

@@ -142,21 +142,9 @@ impl Comparison {
         s
     }
 
-    /// `replications.csv`, `summary.json` and the plots.
-    pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        ensure_dir(dir)?;
-        let mut wtr = csv::Writer::from_writer(Vec::new());
-        wtr.write_record(csv_header(&[]))?;
+    /// The content of `summary.json` (what `stce compare --json` prints).
+    pub fn summary_json(&self) -> serde_json::Value {
         let n = self.runs.first().map_or(0, |r| r.len());
-        for i in 0..n {
-            for s in 0..self.strategies.len() {
-                wtr.write_record(csv_row(&[], &self.runs[s][i]))?;
-            }
-        }
-        write_atomic(
-            &dir.join("replications.csv"),
-            &wtr.into_inner().map_err(|e| e.to_string())?,
-        )?;
         let summary = Summary {
             scenario: &self.scenario,
             base_seed: self.base_seed,
@@ -178,9 +166,27 @@ impl Comparison {
                 })
                 .collect(),
         };
+        serde_json::to_value(summary).unwrap_or_default()
+    }
+
+    /// `replications.csv`, `summary.json` and the plots.
+    pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        ensure_dir(dir)?;
+        let mut wtr = csv::Writer::from_writer(Vec::new());
+        wtr.write_record(csv_header(&[]))?;
+        let n = self.runs.first().map_or(0, |r| r.len());
+        for i in 0..n {
+            for s in 0..self.strategies.len() {
+                wtr.write_record(csv_row(&[], &self.runs[s][i]))?;
+            }
+        }
+        write_atomic(
+            &dir.join("replications.csv"),
+            &wtr.into_inner().map_err(|e| e.to_string())?,
+        )?;
         write_atomic(
             &dir.join("summary.json"),
-            &serde_json::to_vec_pretty(&summary)?,
+            &serde_json::to_vec_pretty(&self.summary_json())?,
         )?;
         self.plot(dir)
     }

@@ -82,6 +82,27 @@ impl Replicated {
             .map(|b| paired_effect(&self.runs, b))
     }
 
+    /// The content of `summary.json` (what `stce run --reps N --json` prints).
+    pub fn summary_json(&self) -> serde_json::Value {
+        let to_map = |rows: Vec<(&'static str, Estimate)>| -> BTreeMap<&'static str, Estimate> {
+            rows.into_iter().collect()
+        };
+        let business_as_usual = self.business_as_usual.as_deref().map(summarise).map(to_map);
+        let daily = |runs: &[Replication]| -> Vec<f64> {
+            mean_daily_seizures(runs).into_iter().map(|(_, v)| v).collect()
+        };
+        serde_json::json!({
+                "scenario": self.scenario, "base_seed": self.base_seed,
+                "replications": self.runs.len(), "strategy": self.strategy,
+                "metrics": to_map(self.summary()),
+                "business_as_usual": business_as_usual,
+                "operation_effect": self.effect().map(to_map),
+                "seizures_per_day_mean": daily(&self.runs),
+                "business_as_usual_seizures_per_day_mean":
+                    self.business_as_usual.as_deref().map(daily),
+            })
+    }
+
     /// Write `replications.csv` and `summary.json` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         ensure_dir(dir)?;
@@ -104,25 +125,9 @@ impl Replicated {
             &dir.join("replications.csv"),
             &wtr.into_inner().map_err(|e| e.to_string())?,
         )?;
-        let to_map = |rows: Vec<(&'static str, Estimate)>| -> BTreeMap<&'static str, Estimate> {
-            rows.into_iter().collect()
-        };
-        let business_as_usual = self.business_as_usual.as_deref().map(summarise).map(to_map);
-        let daily = |runs: &[Replication]| -> Vec<f64> {
-            mean_daily_seizures(runs).into_iter().map(|(_, v)| v).collect()
-        };
         write_atomic(
             &dir.join("summary.json"),
-            &serde_json::to_vec_pretty(&serde_json::json!({
-                "scenario": self.scenario, "base_seed": self.base_seed,
-                "replications": self.runs.len(), "strategy": self.strategy,
-                "metrics": to_map(self.summary()),
-                "business_as_usual": business_as_usual,
-                "operation_effect": self.effect().map(to_map),
-                "seizures_per_day_mean": daily(&self.runs),
-                "business_as_usual_seizures_per_day_mean":
-                    self.business_as_usual.as_deref().map(daily),
-            }))?,
+            &serde_json::to_vec_pretty(&self.summary_json())?,
         )?;
         Ok(())
     }

@@ -204,6 +204,21 @@ pub const SEIZURE_FIELDS: &[&str] = &[
     "destination",
 ];
 
+/// The content of `metrics.json` (what `stce run --json` prints).
+pub fn metrics_json(
+    info: &RunInfo,
+    t: &Tally,
+    m: &RunMetrics,
+    effect: Option<&OperationEffect>,
+) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::to_value(MetricsFile {
+        run: info,
+        metrics: m,
+        seizures_per_day: &t.seizures_per_day,
+        operation_effect: effect.cloned(),
+    })
+}
+
 /// Write `metrics.json`, `offices.csv` and `seizures.csv` into `dir`.
 #[allow(clippy::too_many_arguments)]
 pub fn write_run(
@@ -216,12 +231,7 @@ pub fn write_run(
     effect: Option<&OperationEffect>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     ensure_dir(dir)?;
-    let json = serde_json::to_vec_pretty(&MetricsFile {
-        run: info,
-        metrics: m,
-        seizures_per_day: &t.seizures_per_day,
-        operation_effect: effect.cloned(),
-    })?;
+    let json = serde_json::to_vec_pretty(&metrics_json(info, t, m, effect)?)?;
     write_atomic(
         &dir.join("seizures.json"),
         &serde_json::to_vec_pretty(&t.seizures)?,

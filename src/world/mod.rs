@@ -3,6 +3,7 @@
 //! by every replication.
 
 pub mod geo;
+pub mod lookup;
 pub mod maritime;
 pub mod network;
 pub mod reference;
