@@ -28,6 +28,10 @@ enum Command {
     Sweep(cmd::sweep::Args),
     /// Write report.html, a self-contained briefing, into an output folder.
     Report(cmd::report::Args),
+    /// Find ports, airports, countries, HS codes, CAS numbers or strategy kinds.
+    List(cmd::list::Args),
+    /// Write a commented starter scenario for a set of countries.
+    New(cmd::new::Args),
     /// Check a scenario file and report every problem with file:line:col.
     Validate(cmd::validate::Args),
 }
@@ -39,6 +43,8 @@ fn main() -> ExitCode {
         Command::Sweep(a) => cmd::sweep::execute(a),
         Command::Validate(a) => cmd::validate::execute(a),
         Command::Report(a) => cmd::report::execute(a),
+        Command::List(a) => cmd::list::execute(a),
+        Command::New(a) => cmd::new::execute(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

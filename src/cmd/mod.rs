@@ -2,6 +2,8 @@
 //! progress bar) lives here.
 
 pub mod compare;
+pub mod list;
+pub mod new;
 pub mod profile;
 pub mod report;
 pub mod run;
