@@ -192,11 +192,12 @@ pub fn estimates_table(rows: &[(&'static str, Estimate)]) -> String {
     s
 }
 
-/// Numbers for people: rates with four decimals, counts without.
+/// Numbers for people: rates with four decimals, counts without (thousands
+/// separated), "n/a" for a rate with nothing to divide by.
 pub fn fmt(v: f64) -> String {
     if v.abs() >= 100.0 {
-        format!("{v:.0}")
+        crate::report::numbers::fixed(v, 0)
     } else {
-        format!("{v:.4}")
+        crate::report::numbers::fixed(v, 4)
     }
 }

@@ -24,7 +24,7 @@ pub fn fixed(v: f64, decimals: usize) -> String {
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let int: u64 = int.parse().unwrap_or(0);
     let sign = if v < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        "−"
+        "-"
     } else {
         ""
     };
@@ -81,7 +81,7 @@ mod tests {
         assert_eq!(thousands(50_000_000), "50,000,000");
         assert_eq!(fixed(22947.4, 0), "22,947");
         assert_eq!(fixed(0.37012, 3), "0.370");
-        assert_eq!(fixed(-1234.5, 1), "−1,234.5");
+        assert_eq!(fixed(-1234.5, 1), "-1,234.5");
         assert_eq!(fixed(-0.0001, 2), "0.00");
         assert_eq!(fixed(f64::NAN, 2), "n/a");
         assert_eq!(percent(None, 1), "n/a");

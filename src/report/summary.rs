@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::numbers::{fixed, percents_summing_to_100, thousands as n};
 use super::tables::{RunInfo, office_rows};
 use crate::metrics::stats::wilson_interval;
 use crate::metrics::{RunMetrics, Tally};
@@ -34,20 +35,25 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
     let _ = writeln!(
         s,
         "Shipments      generated {}  delivered {}  seized {}  in transit at the end {}",
-        sh.generated, sh.delivered, sh.seized, sh.in_transit
+        n(sh.generated),
+        n(sh.delivered),
+        n(sh.seized),
+        n(sh.in_transit)
     );
     let _ = writeln!(
         s,
         "               licit {}  illicit {} (reached a customs office: {})",
-        sh.licit.generated, ill.generated, ill.reached_office
+        n(sh.licit.generated),
+        n(ill.generated),
+        n(ill.reached_office)
     );
     let (lo, hi) = wilson_interval(ill.seized, ill.reached_office);
     let _ = writeln!(
         s,
         "Detection rate {}  ({} of {} illicit shipments that reached an office; 95% CI {:.1}–{:.1}%)",
         pct(Some(m.detection_rate.overall)),
-        ill.seized,
-        ill.reached_office,
+        n(ill.seized),
+        n(ill.reached_office),
         100.0 * lo,
         100.0 * hi
     );
@@ -58,28 +64,30 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
         s,
         "Hit rate       {}  ({} violations found in {} inspections)",
         pct(m.hit_rate),
-        m.violations_found,
-        m.inspections
+        n(m.violations_found),
+        n(m.inspections)
     );
     let _ = writeln!(
         s,
         "Inspection rate {} of {} declarations assessed",
         pct(m.inspection_rate),
-        m.declarations_assessed
+        n(m.declarations_assessed)
     );
     let _ = writeln!(
         s,
         "Lift over random {}  (hit rate / share of illicit among declarations assessed)",
         m.lift_over_random
-            .map_or("—".into(), |l| format!("{l:.1}×"))
+            .map_or("n/a".into(), |l| format!("{l:.1}×"))
     );
-    if let Some(ip) = m.interdiction_point {
+    // whole percentages that add up to 100
+    if let Some(p) = m
+        .interdiction_point
+        .and_then(|ip| percents_summing_to_100(&[ip.export, ip.transit, ip.import]))
+    {
         let _ = writeln!(
             s,
-            "Interdiction   export {:.0}%  transit {:.0}%  import {:.0}%",
-            100.0 * ip.export,
-            100.0 * ip.transit,
-            100.0 * ip.import
+            "Interdiction   export {}%  transit {}%  import {}%",
+            p[0], p[1], p[2]
         );
     }
     let per_licit = if sh.licit.generated > 0 {
@@ -89,8 +97,10 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
     };
     let _ = writeln!(
         s,
-        "Cost           {:.0} officer-hours; {:.0} dwell hours added to licit trade ({:.2} h per licit shipment)",
-        m.officer_hours, m.licit_dwell_hours, per_licit
+        "Cost           {} officer-hours; {} dwell hours added to licit trade ({:.2} h per licit shipment)",
+        fixed(m.officer_hours, 0),
+        fixed(m.licit_dwell_hours, 0),
+        per_licit
     );
     let _ = writeln!(s);
     let _ = writeln!(
@@ -119,10 +129,10 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
             r.country,
             r.roles,
             r.strategy,
-            r.assessed,
-            r.inspections,
-            r.violations_found,
-            r.seizures,
+            n(r.assessed),
+            n(r.inspections),
+            n(r.violations_found),
+            n(r.seizures),
             pct(r.hit_rate),
             pct0(r.utilisation)
         );
@@ -149,14 +159,17 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
         let _ = writeln!(
             s,
             "Platform       {} alerts delivered ({} of them flags on shipments not inspected), {} acted on (inspections), {} seizures from alerts",
-            m.alerts_sent, m.alerts_from_flags, m.alerts_acted_on, m.seizures_from_alerts
+            n(m.alerts_sent),
+            n(m.alerts_from_flags),
+            n(m.alerts_acted_on),
+            n(m.seizures_from_alerts)
         );
         if let Some(d) = &m.displacement {
             let _ = writeln!(
                 s,
                 "Displacement   {} of illicit volume moved to other routes; footprint {} nodes before, {} during",
                 d.displacement
-                    .map_or("—".into(), |x| format!("{:.0}%", 100.0 * x)),
+                    .map_or("n/a".into(), |x| format!("{:.0}%", 100.0 * x)),
                 d.footprint_before,
                 d.footprint_during
             );
@@ -175,7 +188,7 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
             }
         }
         if let Some(v) = m.value_per_seizure {
-            let _ = writeln!(s, "Value per seizure  USD {v:.0}");
+            let _ = writeln!(s, "Value per seizure  USD {}", fixed(v, 0));
         }
         if !m.timeline.is_empty() {
             let _ = writeln!(s, "Timeline");
@@ -221,7 +234,7 @@ pub fn operation_effect(e: &super::tables::OperationEffect) -> String {
             m.get(k)
                 .copied()
                 .flatten()
-                .map_or("—".to_string(), crate::experiment::fmt)
+                .map_or("n/a".to_string(), crate::experiment::fmt)
         };
         let _ = writeln!(
             s,
