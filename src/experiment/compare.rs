@@ -210,14 +210,20 @@ impl Comparison {
         let n = self.runs.first().map_or(0, |r| r.len());
         plots::bars_with_whiskers(
             &dir.join("detection_rate"),
-            &format!("Detection rate by strategy ({n} paired replications, 95% CI)"),
-            "detection rate",
+            &format!(
+                "{}: detection rate by strategy ({n} paired replications, 95% CI)",
+                self.scenario
+            ),
+            "detection rate (seized / illicit that reached an office)",
             &bars("detection_rate"),
         )?;
         plots::bars_with_whiskers(
             &dir.join("hit_rate"),
-            &format!("Hit rate by strategy ({n} paired replications, 95% CI)"),
-            "hit rate",
+            &format!(
+                "{}: hit rate by strategy ({n} paired replications, 95% CI)",
+                self.scenario
+            ),
+            "hit rate (violations found / inspections)",
             &bars("hit_rate"),
         )?;
         let daily: Vec<(String, Vec<(f64, f64)>)> = names
@@ -227,9 +233,9 @@ impl Comparison {
             .collect();
         plots::time_series(
             &dir.join("seizures_per_day"),
-            "Seizures per day (mean over replications)",
-            "day of the run",
-            "seizures",
+            &format!("{}: seizures per day (mean of {n} replications)", self.scenario),
+            "day of the run (day 0 = the scenario's start date)",
+            "seizures per day",
             &daily,
         )?;
         let shares: Vec<(String, Vec<f64>)> = names
@@ -251,7 +257,10 @@ impl Comparison {
             .collect();
         plots::stacked_shares(
             &dir.join("interdiction_point"),
-            "Where interdictions happen (mean share of seizures)",
+            &format!(
+                "{}: where interdictions happen (mean share of seizures)",
+                self.scenario
+            ),
             &["export", "transit", "import"],
             &shares,
         )?;
@@ -268,10 +277,11 @@ impl Comparison {
                         ci_low: d.ci_low,
                         ci_high: d.ci_high,
                     }],
+                    labels: vec![],
                 }
             })
             .collect();
-        plots::detection_vs_inspection(dir, &bands)?;
+        plots::detection_vs_inspection(dir, &self.scenario, &bands)?;
         Ok(())
     }
 }

@@ -310,7 +310,7 @@ pub fn run_sweep(
         cells_file.write_all(csv_line(&row).as_bytes())?;
         cells_file.flush()?;
     }
-    plot_cells(&cells_path, axes, dir)?;
+    plot_cells(&base.name, &cells_path, axes, dir)?;
     Ok(SweepReport {
         cells: cells.len(),
         skipped: cells.len() - todo.len(),
@@ -321,6 +321,7 @@ pub fn run_sweep(
 /// Detection rate against inspection rate, one curve per strategy (or per value of the
 /// first axis when no strategy axis is swept).
 fn plot_cells(
+    scenario: &str,
     cells_path: &Path,
     axes: &[Axis],
     dir: &Path,
@@ -340,6 +341,9 @@ fn plot_cells(
     ) else {
         return Ok(());
     };
+    // Each point is labelled with the values of the swept paths that do not name its
+    // curve, so a reader sees which capacity (say) a point stands for.
+    let label_cols: Vec<usize> = (0..axes.len()).filter(|&i| Some(i) != group_col).collect();
     let mut bands: Vec<Band> = Vec::new();
     for rec in r.records() {
         let rec = rec?;
@@ -353,14 +357,23 @@ fn plot_cells(
             ci_low: num(lo),
             ci_high: num(hi),
         };
+        let label = label_cols
+            .iter()
+            .map(|&i| format!("{}={}", axes[i].path, &rec[i]))
+            .collect::<Vec<_>>()
+            .join(", ");
         match bands.iter_mut().find(|b| b.name == name) {
-            Some(b) => b.points.push(p),
+            Some(b) => {
+                b.points.push(p);
+                b.labels.push(label);
+            }
             None => bands.push(Band {
                 name,
                 points: vec![p],
+                labels: vec![label],
             }),
         }
     }
-    plots::detection_vs_inspection(dir, &bands)?;
+    plots::detection_vs_inspection(dir, scenario, &bands)?;
     Ok(())
 }
