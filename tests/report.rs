@@ -33,15 +33,41 @@ fn folders() -> &'static Vec<(&'static str, PathBuf)> {
             mk("run", vec!["run", &asean, "--declarations", "40000"]),
             mk(
                 "reps",
-                vec!["run", &asean, "--declarations", "20000", "--reps", "3", "--baseline"],
+                vec![
+                    "run",
+                    &asean,
+                    "--declarations",
+                    "20000",
+                    "--reps",
+                    "3",
+                    "--baseline",
+                ],
             ),
             mk(
                 "compare",
-                vec!["compare", &tutorial, "--strategy", "random", "--strategy", "risk", "--reps", "3"],
+                vec![
+                    "compare",
+                    &tutorial,
+                    "--strategy",
+                    "random",
+                    "--strategy",
+                    "risk",
+                    "--reps",
+                    "3",
+                ],
             ),
             mk(
                 "sweep",
-                vec!["sweep", &tutorial, "--set", "strategy=random,risk", "--set", "declarations=5000,10000", "--reps", "2"],
+                vec![
+                    "sweep",
+                    &tutorial,
+                    "--set",
+                    "strategy=random,risk",
+                    "--set",
+                    "declarations=5000,10000",
+                    "--reps",
+                    "2",
+                ],
             ),
         ]
     })
@@ -81,7 +107,11 @@ fn open_in_chromium(browser: &Path, page: &Path, shot: &Path) -> Vec<String> {
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium runs");
-    assert!(out.status.success(), "chromium failed: {}", text(&out.stderr));
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        text(&out.stderr)
+    );
     text(&out.stderr)
         .lines()
         .filter(|l| l.contains(":CONSOLE"))
@@ -111,9 +141,17 @@ fn report_of_every_command_has_its_sections_and_makes_no_request() {
             "{name}: the page must forbid requests"
         );
         for id in ["what", "headline", "map"] {
-            assert!(html.contains(&format!("<section id=\"{id}\"")), "{name}: no {id}");
+            assert!(
+                html.contains(&format!("<section id=\"{id}\"")),
+                "{name}: no {id}"
+            );
         }
-        for must in ["SHA-256", "Command line", "Equirectangular projection", "stce version"] {
+        for must in [
+            "SHA-256",
+            "Command line",
+            "Equirectangular projection",
+            "stce version",
+        ] {
             assert!(html.contains(must), "{name}: lacks {must}");
         }
         // Nothing points outside the page: only SVG namespaces name a URL.
@@ -128,7 +166,10 @@ fn report_of_every_command_has_its_sections_and_makes_no_request() {
         match *name {
             "run" => {
                 for id in ["daily", "interdiction", "offices", "timeline"] {
-                    assert!(html.contains(&format!("<section id=\"{id}\"")), "run: no {id}");
+                    assert!(
+                        html.contains(&format!("<section id=\"{id}\"")),
+                        "run: no {id}"
+                    );
                 }
                 assert!(html.contains("What the operation added over business as usual"));
                 assert!(html.contains("illicit flow before the interdiction phase"));
@@ -156,7 +197,10 @@ fn report_of_every_command_has_its_sections_and_makes_no_request() {
                 "{name}: console messages (errors or blocked requests): {console:#?}"
             );
             let png = read(&shot);
-            assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "{name}: screenshot");
+            assert!(
+                png.starts_with(b"\x89PNG") && png.len() > 20_000,
+                "{name}: screenshot"
+            );
         }
     }
 }
@@ -230,7 +274,13 @@ fn every_csv_loads_with_the_types_of_its_schema() {
                             "string" => true,
                             t => panic!("{label}: unknown type {t}"),
                         };
-                    assert!(ok, "{label}:{}: {} = {v:?} is not {}", line + 2, f["name"], f["type"]);
+                    assert!(
+                        ok,
+                        "{label}:{}: {} = {v:?} is not {}",
+                        line + 2,
+                        f["name"],
+                        f["type"]
+                    );
                     if f["name"].as_str().unwrap().starts_with("hs_") {
                         assert!(
                             v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit()),
@@ -259,14 +309,21 @@ fn every_json_carries_the_provenance() {
             }
             let v: serde_json::Value = serde_json::from_slice(&read(&p)).unwrap();
             let prov = &v["provenance"];
-            assert_eq!(prov["stce_version"], env!("CARGO_PKG_VERSION"), "{name}/{file}");
+            assert_eq!(
+                prov["stce_version"],
+                env!("CARGO_PKG_VERSION"),
+                "{name}/{file}"
+            );
             assert_eq!(
                 prov["scenario_sha256"].as_str().map(str::len),
                 Some(64),
                 "{name}/{file}"
             );
             assert!(
-                prov["command_line"].as_str().unwrap().contains(name.trim_end_matches('s'))
+                prov["command_line"]
+                    .as_str()
+                    .unwrap()
+                    .contains(name.trim_end_matches('s'))
                     || *name == "reps",
                 "{name}/{file}: {}",
                 prov["command_line"]
@@ -276,7 +333,10 @@ fn every_json_carries_the_provenance() {
     // The replications folder with --baseline holds both variants, paired by seed.
     let reps = text(&read(&folders()[1].1.join("replications.csv")));
     assert!(reps.starts_with("scenario_variant,rep,seed,strategy,"));
-    assert_eq!(reps.lines().filter(|l| l.starts_with("operation,")).count(), 3);
+    assert_eq!(
+        reps.lines().filter(|l| l.starts_with("operation,")).count(),
+        3
+    );
     assert_eq!(
         reps.lines()
             .filter(|l| l.starts_with("business_as_usual,"))
@@ -284,7 +344,10 @@ fn every_json_carries_the_provenance() {
         3
     );
     let sweep = text(&read(&folders()[3].1.join("cells.csv")));
-    assert!(sweep.starts_with("set.strategy,set.declarations,"), "{sweep}");
+    assert!(
+        sweep.starts_with("set.strategy,set.declarations,"),
+        "{sweep}"
+    );
 }
 
 #[test]
@@ -293,5 +356,8 @@ fn report_of_a_folder_that_is_not_an_output_is_an_error() {
     let out = stce(&["report", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("no metrics.json, summary.json or sweep.json"), "{err}");
+    assert!(
+        err.contains("no metrics.json, summary.json or sweep.json"),
+        "{err}"
+    );
 }

@@ -69,7 +69,10 @@ pub fn execute(a: Args) -> Result<(), Error> {
     let c = compare::compare(&w, seed, a.reps, &idx, &|| bar.inc(1));
     bar.finish_and_clear();
     if a.json {
-        emit_json(c.summary_json(), &Provenance::new(&a.scenario, seed, a.reps)?)?;
+        emit_json(
+            c.summary_json(),
+            &Provenance::new(&a.scenario, seed, a.reps)?,
+        )?;
     } else {
         emit(&c.table())?;
     }

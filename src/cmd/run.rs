@@ -68,7 +68,11 @@ pub fn execute(a: Args) -> Result<(), Error> {
         },
     )?;
     let load_seconds = started.elapsed().as_secs_f64();
-    let strategy = a.strategy.as_ref().map(|n| strategy_index(&w, n)).transpose()?;
+    let strategy = a
+        .strategy
+        .as_ref()
+        .map(|n| strategy_index(&w, n))
+        .transpose()?;
     let seed = a.seed.unwrap_or(w.seed);
     if a.baseline && w.operation.is_none() {
         return Err(format!(

@@ -233,7 +233,10 @@ impl Comparison {
             .collect();
         plots::time_series(
             &dir.join("seizures_per_day"),
-            &format!("{}: seizures per day (mean of {n} replications)", self.scenario),
+            &format!(
+                "{}: seizures per day (mean of {n} replications)",
+                self.scenario
+            ),
             "day of the run (day 0 = the scenario's start date)",
             "seizures per day",
             &daily,

@@ -8,8 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{
-    Replication, csv_header, csv_row, mean_daily_seizures, paired_effect, replicate_runs,
-    summarise,
+    Replication, csv_header, csv_row, mean_daily_seizures, paired_effect, replicate_runs, summarise,
 };
 use crate::metrics::stats::Estimate;
 use crate::report::io::{ensure_dir, write_atomic};
@@ -89,18 +88,21 @@ impl Replicated {
         };
         let business_as_usual = self.business_as_usual.as_deref().map(summarise).map(to_map);
         let daily = |runs: &[Replication]| -> Vec<f64> {
-            mean_daily_seizures(runs).into_iter().map(|(_, v)| v).collect()
+            mean_daily_seizures(runs)
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect()
         };
         serde_json::json!({
-                "scenario": self.scenario, "base_seed": self.base_seed,
-                "replications": self.runs.len(), "strategy": self.strategy,
-                "metrics": to_map(self.summary()),
-                "business_as_usual": business_as_usual,
-                "operation_effect": self.effect().map(to_map),
-                "seizures_per_day_mean": daily(&self.runs),
-                "business_as_usual_seizures_per_day_mean":
-                    self.business_as_usual.as_deref().map(daily),
-            })
+            "scenario": self.scenario, "base_seed": self.base_seed,
+            "replications": self.runs.len(), "strategy": self.strategy,
+            "metrics": to_map(self.summary()),
+            "business_as_usual": business_as_usual,
+            "operation_effect": self.effect().map(to_map),
+            "seizures_per_day_mean": daily(&self.runs),
+            "business_as_usual_seizures_per_day_mean":
+                self.business_as_usual.as_deref().map(daily),
+        })
     }
 
     /// Write `replications.csv` and `summary.json` into `dir`.

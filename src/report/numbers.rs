@@ -53,7 +53,13 @@ pub fn percents_summing_to_100(shares: &[f64]) -> Option<Vec<u32>> {
     }
     let exact: Vec<f64> = shares
         .iter()
-        .map(|v| if v.is_finite() { 100.0 * v / total } else { 0.0 })
+        .map(|v| {
+            if v.is_finite() {
+                100.0 * v / total
+            } else {
+                0.0
+            }
+        })
         .collect();
     let mut whole: Vec<u32> = exact.iter().map(|v| v.floor() as u32).collect();
     let missing = 100 - whole.iter().sum::<u32>().min(100);
@@ -90,7 +96,10 @@ mod tests {
 
     #[test]
     fn shares_add_to_100() {
-        assert_eq!(percents_summing_to_100(&[1.0, 1.0, 1.0]), Some(vec![34, 33, 33]));
+        assert_eq!(
+            percents_summing_to_100(&[1.0, 1.0, 1.0]),
+            Some(vec![34, 33, 33])
+        );
         assert_eq!(
             percents_summing_to_100(&[0.125, 0.5, 0.375]),
             Some(vec![13, 50, 37])

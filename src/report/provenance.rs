@@ -32,8 +32,7 @@ impl Provenance {
     /// The provenance of a run of `scenario` with replications `0..replications` from
     /// `base_seed`, made by the current process's command line.
     pub fn new(scenario: &Path, base_seed: u64, replications: usize) -> io::Result<Provenance> {
-        let bytes =
-            std::fs::read(scenario).map_err(|e| with_path(e, "cannot read", scenario))?;
+        let bytes = std::fs::read(scenario).map_err(|e| with_path(e, "cannot read", scenario))?;
         let args: Vec<String> = std::env::args().collect();
         Ok(Provenance::from_parts(
             scenario,
@@ -154,9 +153,15 @@ mod tests {
 
     #[test]
     fn command_line_is_quoted_for_a_shell() {
-        let args: Vec<String> = ["stce", "sweep", "--set", "nodes[*].office.capacity_hours=1,2", "it's"]
-            .map(String::from)
-            .to_vec();
+        let args: Vec<String> = [
+            "stce",
+            "sweep",
+            "--set",
+            "nodes[*].office.capacity_hours=1,2",
+            "it's",
+        ]
+        .map(String::from)
+        .to_vec();
         let p = Provenance::from_parts(Path::new("x"), b"", &args, 1, 1);
         assert_eq!(
             p.command_line,

@@ -43,44 +43,179 @@ const N: &str = "number";
 const KNOWN: &[(&str, &str, Option<&str>, &str)] = &[
     // identifying columns
     ("rep", I, None, "replication number, 0 = the base seed"),
-    ("seed", S, None, "seed of the replication (unsigned 64-bit, kept as text: it exceeds int64)"),
-    ("strategy", S, None, "strategy every office used (empty: each office its own)"),
-    ("scenario_variant", S, None, "`as_written` (the scenario as in its file), or with --baseline `operation` (as written) and `business_as_usual` (the same seed without the operation)"),
+    (
+        "seed",
+        S,
+        None,
+        "seed of the replication (unsigned 64-bit, kept as text: it exceeds int64)",
+    ),
+    (
+        "strategy",
+        S,
+        None,
+        "strategy every office used (empty: each office its own)",
+    ),
+    (
+        "scenario_variant",
+        S,
+        None,
+        "`as_written` (the scenario as in its file), or with --baseline `operation` (as written) and `business_as_usual` (the same seed without the operation)",
+    ),
     // metrics of a run (src/metrics/run.rs)
-    ("detection_rate", N, Some("share"), "illicit shipments seized / illicit shipments that reached a customs office"),
-    ("hit_rate", N, Some("share"), "inspections that found a violation / inspections"),
-    ("inspection_rate", N, Some("share"), "inspections / declarations assessed"),
-    ("lift_over_random", N, Some("ratio"), "hit rate / share of illicit declarations among those assessed"),
-    ("interdiction_export", N, Some("share"), "share of seizures made at export"),
-    ("interdiction_transit", N, Some("share"), "share of seizures made at transit or transshipment"),
-    ("interdiction_import", N, Some("share"), "share of seizures made at import"),
-    ("licit_dwell_hours", N, Some("hours"), "hours inspections and licence checks added to licit shipments"),
-    ("officer_hours", N, Some("officer-hours"), "officer-hours spent on inspections"),
+    (
+        "detection_rate",
+        N,
+        Some("share"),
+        "illicit shipments seized / illicit shipments that reached a customs office",
+    ),
+    (
+        "hit_rate",
+        N,
+        Some("share"),
+        "inspections that found a violation / inspections",
+    ),
+    (
+        "inspection_rate",
+        N,
+        Some("share"),
+        "inspections / declarations assessed",
+    ),
+    (
+        "lift_over_random",
+        N,
+        Some("ratio"),
+        "hit rate / share of illicit declarations among those assessed",
+    ),
+    (
+        "interdiction_export",
+        N,
+        Some("share"),
+        "share of seizures made at export",
+    ),
+    (
+        "interdiction_transit",
+        N,
+        Some("share"),
+        "share of seizures made at transit or transshipment",
+    ),
+    (
+        "interdiction_import",
+        N,
+        Some("share"),
+        "share of seizures made at import",
+    ),
+    (
+        "licit_dwell_hours",
+        N,
+        Some("hours"),
+        "hours inspections and licence checks added to licit shipments",
+    ),
+    (
+        "officer_hours",
+        N,
+        Some("officer-hours"),
+        "officer-hours spent on inspections",
+    ),
     ("generated", I, Some("shipments"), "shipments generated"),
     ("delivered", I, Some("shipments"), "shipments delivered"),
     ("seized", I, Some("shipments"), "shipments seized"),
-    ("in_transit", I, Some("shipments"), "shipments still moving when the run ended"),
-    ("illicit_generated", I, Some("shipments"), "illicit shipments generated"),
-    ("illicit_reached_office", I, Some("shipments"), "illicit shipments that reached a customs office"),
+    (
+        "in_transit",
+        I,
+        Some("shipments"),
+        "shipments still moving when the run ended",
+    ),
+    (
+        "illicit_generated",
+        I,
+        Some("shipments"),
+        "illicit shipments generated",
+    ),
+    (
+        "illicit_reached_office",
+        I,
+        Some("shipments"),
+        "illicit shipments that reached a customs office",
+    ),
     ("inspections", I, Some("inspections"), "inspections made"),
-    ("violations_found", I, Some("inspections"), "inspections that found a violation"),
-    ("alerts_sent", I, Some("alerts"), "platform alerts delivered, one per receiving office"),
-    ("alerts_from_flags", I, Some("alerts"), "alerts that flagged a shipment a profile marked but could not inspect"),
-    ("alerts_acted_on", I, Some("inspections"), "inspections made because an active alert named the shipment"),
-    ("seizures_from_alerts", I, Some("shipments"), "seizures of shipments selected because of an alert"),
-    ("displacement", N, Some("share"), "share of illicit volume on routes different from before the interdiction phase"),
+    (
+        "violations_found",
+        I,
+        Some("inspections"),
+        "inspections that found a violation",
+    ),
+    (
+        "alerts_sent",
+        I,
+        Some("alerts"),
+        "platform alerts delivered, one per receiving office",
+    ),
+    (
+        "alerts_from_flags",
+        I,
+        Some("alerts"),
+        "alerts that flagged a shipment a profile marked but could not inspect",
+    ),
+    (
+        "alerts_acted_on",
+        I,
+        Some("inspections"),
+        "inspections made because an active alert named the shipment",
+    ),
+    (
+        "seizures_from_alerts",
+        I,
+        Some("shipments"),
+        "seizures of shipments selected because of an alert",
+    ),
+    (
+        "displacement",
+        N,
+        Some("share"),
+        "share of illicit volume on routes different from before the interdiction phase",
+    ),
     // offices.csv
-    ("office", S, None, "UN/LOCODE of the port or IATA code of the airport"),
+    (
+        "office",
+        S,
+        None,
+        "UN/LOCODE of the port or IATA code of the airport",
+    ),
     ("name", S, None, "name of the port or airport"),
     ("country", S, None, "ISO 3166-1 alpha-3 code"),
-    ("roles", S, None, "roles the office assesses, `;`-separated: export, transit, import"),
-    ("capacity_hours", N, Some("officer-hours"), "officer-hours available over the run (surge and capacity injects included)"),
-    ("utilisation", N, Some("share"), "officer_hours / capacity_hours"),
+    (
+        "roles",
+        S,
+        None,
+        "roles the office assesses, `;`-separated: export, transit, import",
+    ),
+    (
+        "capacity_hours",
+        N,
+        Some("officer-hours"),
+        "officer-hours available over the run (surge and capacity injects included)",
+    ),
+    (
+        "utilisation",
+        N,
+        Some("share"),
+        "officer_hours / capacity_hours",
+    ),
     ("assessed", I, Some("declarations"), "declarations assessed"),
-    ("assessed_illicit", I, Some("declarations"), "illicit declarations assessed"),
+    (
+        "assessed_illicit",
+        I,
+        Some("declarations"),
+        "illicit declarations assessed",
+    ),
     ("seizures", I, Some("shipments"), "seizures made"),
     // seizures.csv (CEN-like)
-    ("shipment", S, None, "the shipment's reference (its serial number in the run)"),
+    (
+        "shipment",
+        S,
+        None,
+        "the shipment's reference (its serial number in the run)",
+    ),
     ("day", I, Some("days"), "day of the run, 0 = start_date"),
     ("date", "date", None, "calendar date (YYYY-MM-DD)"),
     ("node_name", S, None, "name of the port or airport"),
@@ -88,19 +223,54 @@ const KNOWN: &[(&str, &str, Option<&str>, &str)] = &[
     ("mode", S, None, "sea or air"),
     ("conveyance", S, None, "carrier service"),
     ("network", S, None, "illicit network (illustrative)"),
-    ("hs_declared", S, None, "HS 2022 subheading declared (six digits, leading zeros kept)"),
-    ("description_declared", S, None, "goods description declared"),
-    ("hs_actual", S, None, "HS 2022 subheading of what was really shipped"),
+    (
+        "hs_declared",
+        S,
+        None,
+        "HS 2022 subheading declared (six digits, leading zeros kept)",
+    ),
+    (
+        "description_declared",
+        S,
+        None,
+        "goods description declared",
+    ),
+    (
+        "hs_actual",
+        S,
+        None,
+        "HS 2022 subheading of what was really shipped",
+    ),
     ("commodity_actual", S, None, "what was really shipped"),
-    ("category", S, None, "strategic category: DualUse, Military, Chemical, Nuclear, Missile or None"),
+    (
+        "category",
+        S,
+        None,
+        "strategic category: DualUse, Military, Chemical, Nuclear, Missile or None",
+    ),
     ("cas", S, None, "CAS registry number of a chemical (text)"),
     ("kg", N, Some("kg"), "gross weight"),
     ("value_usd", N, Some("USD"), "value"),
-    ("found_by", S, None, "why it was selected: strategy and indicators, random selection or platform alert"),
-    ("operation_focus", "boolean", None, "the goods are among the operation's focus commodities"),
+    (
+        "found_by",
+        S,
+        None,
+        "why it was selected: strategy and indicators, random selection or platform alert",
+    ),
+    (
+        "operation_focus",
+        "boolean",
+        None,
+        "the goods are among the operation's focus commodities",
+    ),
     ("concealment", S, None, "concealment method"),
     ("origin", S, None, "ISO3 of the origin country"),
-    ("transit", S, None, "ISO3 of the transit countries, `;`-separated"),
+    (
+        "transit",
+        S,
+        None,
+        "ISO3 of the transit countries, `;`-separated",
+    ),
     ("destination", S, None, "ISO3 of the destination country"),
 ];
 
@@ -117,7 +287,11 @@ pub fn field(name: &str) -> Field {
     }
     // A swept scenario path: the value as written on the command line.
     if let Some(path) = name.strip_prefix("set.") {
-        return make(S, None, format!("value of the swept scenario path `{path}`"));
+        return make(
+            S,
+            None,
+            format!("value of the swept scenario path `{path}`"),
+        );
     }
     // Sweep cells: summary statistics of a metric over the cell's replications.
     for (suffix, what) in [
@@ -131,7 +305,11 @@ pub fn field(name: &str) -> Field {
         }
     }
     if let Some(m) = name.strip_suffix("_n") {
-        return make(I, Some("replications"), format!("replications with a value of {m}"));
+        return make(
+            I,
+            Some("replications"),
+            format!("replications with a value of {m}"),
+        );
     }
     guess(name)
 }

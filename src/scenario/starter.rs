@@ -40,7 +40,12 @@ pub fn starter(name: &str, countries: &[String]) -> Result<String, String> {
                     c.name
                 )
             })?;
-        seen.push(countries.iter().find(|x| x.trim().eq_ignore_ascii_case(&code)).map_or("", |s| s.as_str()));
+        seen.push(
+            countries
+                .iter()
+                .find(|x| x.trim().eq_ignore_ascii_case(&code))
+                .map_or("", |s| s.as_str()),
+        );
         picked.push((c.iso3.clone(), c.name.clone(), c.gdp_musd, port));
     }
     // the hub: the port serving the most countries
@@ -58,12 +63,22 @@ pub fn starter(name: &str, countries: &[String]) -> Result<String, String> {
     };
     let esc = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
     let mut s = String::new();
-    let _ = writeln!(s, "// {}: a starter scenario written by `stce new` from the reference data.", esc(name));
+    let _ = writeln!(
+        s,
+        "// {}: a starter scenario written by `stce new` from the reference data.",
+        esc(name)
+    );
     s.push_str("//\n// Check it with `stce validate FILE`, run it with `stce run FILE`, and edit it: the\n");
-    s.push_str("// README's \"Scenario reference\" lists every field and its default. Ports were chosen\n");
-    s.push_str("// as each country's sea port serving the most destination countries; find others with\n");
+    s.push_str(
+        "// README's \"Scenario reference\" lists every field and its default. Ports were chosen\n",
+    );
+    s.push_str(
+        "// as each country's sea port serving the most destination countries; find others with\n",
+    );
     s.push_str("// `stce list ports <ISO3>`, HS codes with `stce list hs <text>`.\n//\n");
-    s.push_str("// The illicit network is illustrative: it makes no claim about any real company or\n");
+    s.push_str(
+        "// The illicit network is illustrative: it makes no claim about any real company or\n",
+    );
     s.push_str("// country; the countries only place the flows on a real map.\n");
     s.push_str("Scenario(\n");
     let _ = writeln!(s, "    name: \"{}\",", esc(name));
@@ -72,11 +87,17 @@ pub fn starter(name: &str, countries: &[String]) -> Result<String, String> {
         "    description: \"Starter scenario for {}. Illicit share inflated to 1% for statistical power.\",",
         codes.join(", ")
     );
-    s.push_str("    seed: 1,                      // base of every random stream; `--seed` overrides it\n");
+    s.push_str(
+        "    seed: 1,                      // base of every random stream; `--seed` overrides it\n",
+    );
     s.push_str("    start_date: \"2025-01-06\",     // day 0 (a Monday)\n");
     s.push_str("    days: 28,                     // length of the run\n");
-    s.push_str("    declarations: 30000,          // shipments over the run, licit and illicit\n\n");
-    s.push_str("    // Customs administrations (ISO3) and their STCE maturity.\n    administrations: [\n");
+    s.push_str(
+        "    declarations: 30000,          // shipments over the run, licit and illicit\n\n",
+    );
+    s.push_str(
+        "    // Customs administrations (ISO3) and their STCE maturity.\n    administrations: [\n",
+    );
     for (iso3, cname, gdp, _) in &picked {
         let gdp_field = if gdp.is_none() {
             "gdp_musd: 10000.0, "
@@ -100,7 +121,11 @@ pub fn starter(name: &str, countries: &[String]) -> Result<String, String> {
             s,
             "        Node(code: \"{}\",{} office: Office(capacity_hours: 24.0, strategy: \"risk\")),  // {}, {}",
             p.unlocode,
-            if i == hub { " transshipment_hub: true," } else { "" },
+            if i == hub {
+                " transshipment_hub: true,"
+            } else {
+                ""
+            },
             p.name,
             cname
         );
@@ -159,9 +184,16 @@ pub fn starter(name: &str, countries: &[String]) -> Result<String, String> {
             seeks: ["Dimethyl methylphosphonate", "Triethanolamine"],
 "#);
     let _ = writeln!(s, "            origins: [\"{}\"],", picked[0].0);
-    let _ = writeln!(s, "            destinations: [\"{}\"],", picked[picked.len() - 1].0);
+    let _ = writeln!(
+        s,
+        "            destinations: [\"{}\"],",
+        picked[picked.len() - 1].0
+    );
     if hub != 0 && hub != picked.len() - 1 {
-        let _ = writeln!(s, "            via: [\"{hub_code}\"],               // transship to break the trail");
+        let _ = writeln!(
+            s,
+            "            via: [\"{hub_code}\"],               // transship to break the trail"
+        );
     }
     s.push_str(r#"            concealment: {MisdeclaredHs: 0.4, GenericDescription: 0.2, FalseEndUser: 0.3, Undisguised: 0.1},
             cover_hs: ["392690", "940360"],
@@ -198,8 +230,12 @@ mod tests {
     #[test]
     fn a_starter_for_a_region_not_shipped_parses_and_validates() {
         let text = starter("East Africa", &["KEN".into(), "TZA".into(), "ZAF".into()]).unwrap();
-        assert!(text.contains("\"KEMBA\"") && text.contains("\"TZDAR\""), "{text}");
-        let s = crate::scenario::parse("east-africa.ron", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert!(
+            text.contains("\"KEMBA\"") && text.contains("\"TZDAR\""),
+            "{text}"
+        );
+        let s = crate::scenario::parse("east-africa.ron", &text)
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
         crate::world::World::build(&s).expect("world builds");
     }
 

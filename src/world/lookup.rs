@@ -26,12 +26,36 @@ pub struct Listing {
 
 /// The kinds of targeting strategy a scenario can define, with an example each.
 pub const STRATEGY_KINDS: &[(&str, &str, &str)] = &[
-    ("Random", "each declaration drawn independently at a rate", r#"StrategyDef(name: "random", kind: Random(rate: 0.02))"#),
-    ("Rules", "profiles that fire when all their indicators are present", r#"StrategyDef(name: "profiles", kind: Rules(watch: Watchlists(hs: ["2931"]), profiles: [Profile(name: "watched HS, new trader", all: [HsWatch, NewTrader])]))"#),
-    ("RiskScore", "sum of indicator weights; highest scores above a threshold first", r#"StrategyDef(name: "risk", kind: RiskScore(watch: Watchlists(hs: ["2931"]), weights: {HsWatch: 2.0, NewTrader: 2.0, MissingLicence: 3.0}, threshold: 1.0))"#),
-    ("Learner", "online logistic model learning from its own inspections, with an exploration share", r#"StrategyDef(name: "learner", kind: Learner(watch: Watchlists(hs: ["2931"]), exploration: 0.1))"#),
-    ("IntelligenceLed", "declarations naming a watched entity first, then the risk score", r#"StrategyDef(name: "intel", kind: IntelligenceLed(watch: Watchlists(hs: ["2931"], networks: ["Precursor network"], entity_coverage: 0.5), weights: {HsWatch: 2.0}, threshold: 1.0))"#),
-    ("Mixture", "capacity split between named strategies", r#"StrategyDef(name: "mix", kind: Mixture(parts: [("risk", 0.9), ("random", 0.1)]))"#),
+    (
+        "Random",
+        "each declaration drawn independently at a rate",
+        r#"StrategyDef(name: "random", kind: Random(rate: 0.02))"#,
+    ),
+    (
+        "Rules",
+        "profiles that fire when all their indicators are present",
+        r#"StrategyDef(name: "profiles", kind: Rules(watch: Watchlists(hs: ["2931"]), profiles: [Profile(name: "watched HS, new trader", all: [HsWatch, NewTrader])]))"#,
+    ),
+    (
+        "RiskScore",
+        "sum of indicator weights; highest scores above a threshold first",
+        r#"StrategyDef(name: "risk", kind: RiskScore(watch: Watchlists(hs: ["2931"]), weights: {HsWatch: 2.0, NewTrader: 2.0, MissingLicence: 3.0}, threshold: 1.0))"#,
+    ),
+    (
+        "Learner",
+        "online logistic model learning from its own inspections, with an exploration share",
+        r#"StrategyDef(name: "learner", kind: Learner(watch: Watchlists(hs: ["2931"]), exploration: 0.1))"#,
+    ),
+    (
+        "IntelligenceLed",
+        "declarations naming a watched entity first, then the risk score",
+        r#"StrategyDef(name: "intel", kind: IntelligenceLed(watch: Watchlists(hs: ["2931"], networks: ["Precursor network"], entity_coverage: 0.5), weights: {HsWatch: 2.0}, threshold: 1.0))"#,
+    ),
+    (
+        "Mixture",
+        "capacity split between named strategies",
+        r#"StrategyDef(name: "mix", kind: Mixture(parts: [("risk", 0.9), ("random", 0.1)]))"#,
+    ),
 ];
 
 fn matches(query: &str, fields: &[&str]) -> bool {
@@ -54,7 +78,15 @@ pub fn search(table: Table, query: Option<&str>) -> Listing {
     let country_of_iso2 = |iso2: &str| r.country_by_iso2(iso2);
     match table {
         Table::Ports => Listing {
-            columns: vec!["unlocode", "name", "country", "lat", "lon", "wco_region", "serves_countries"],
+            columns: vec![
+                "unlocode",
+                "name",
+                "country",
+                "lat",
+                "lon",
+                "wco_region",
+                "serves_countries",
+            ],
             rows: r
                 .ports()
                 .iter()
@@ -62,7 +94,9 @@ pub fn search(table: Table, query: Option<&str>) -> Listing {
                     let c = country_of_iso2(&p.country_iso2);
                     let iso3 = c.map_or("", |c| c.iso3.as_str());
                     let cname = c.map_or("", |c| c.name.as_str());
-                    let exact_country = q.is_some_and(|q| q.eq_ignore_ascii_case(iso3) || q.eq_ignore_ascii_case(&p.country_iso2));
+                    let exact_country = q.is_some_and(|q| {
+                        q.eq_ignore_ascii_case(iso3) || q.eq_ignore_ascii_case(&p.country_iso2)
+                    });
                     (exact_country || keep(&[&p.unlocode, &p.name, cname])).then(|| {
                         vec![
                             p.unlocode.clone(),
@@ -78,7 +112,15 @@ pub fn search(table: Table, query: Option<&str>) -> Listing {
                 .collect(),
         },
         Table::Airports => Listing {
-            columns: vec!["iata", "name", "city", "country", "lat", "lon", "wco_region"],
+            columns: vec![
+                "iata",
+                "name",
+                "city",
+                "country",
+                "lat",
+                "lon",
+                "wco_region",
+            ],
             rows: r
                 .airports()
                 .iter()
@@ -86,7 +128,9 @@ pub fn search(table: Table, query: Option<&str>) -> Listing {
                     let c = country_of_iso2(&a.country_iso2);
                     let iso3 = c.map_or("", |c| c.iso3.as_str());
                     let cname = c.map_or("", |c| c.name.as_str());
-                    let exact_country = q.is_some_and(|q| q.eq_ignore_ascii_case(iso3) || q.eq_ignore_ascii_case(&a.country_iso2));
+                    let exact_country = q.is_some_and(|q| {
+                        q.eq_ignore_ascii_case(iso3) || q.eq_ignore_ascii_case(&a.country_iso2)
+                    });
                     (exact_country || keep(&[&a.iata, &a.name, &a.city, cname])).then(|| {
                         vec![
                             a.iata.clone(),
@@ -102,7 +146,15 @@ pub fn search(table: Table, query: Option<&str>) -> Listing {
                 .collect(),
         },
         Table::Countries => Listing {
-            columns: vec!["iso3", "iso2", "name", "wco_region", "gdp_musd", "lat", "lon"],
+            columns: vec![
+                "iso3",
+                "iso2",
+                "name",
+                "wco_region",
+                "gdp_musd",
+                "lat",
+                "lon",
+            ],
             rows: r
                 .countries()
                 .iter()
@@ -144,7 +196,9 @@ pub fn search(table: Table, query: Option<&str>) -> Listing {
                         c.cas.clone(),
                         c.name.clone(),
                         c.cwc_schedule
-                            .map(|s| format!("{s}{}", c.cwc_part.map(String::from).unwrap_or_default()))
+                            .map(|s| {
+                                format!("{s}{}", c.cwc_part.map(String::from).unwrap_or_default())
+                            })
                             .unwrap_or_default(),
                         c.eu_1c350_item.map(|i| i.to_string()).unwrap_or_default(),
                     ]

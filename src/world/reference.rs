@@ -115,7 +115,9 @@ impl Reference {
                 country_iso2: r[2].to_string(),
                 lat: num(&r[4]).unwrap_or(0.0),
                 lon: num(&r[5]).unwrap_or(0.0),
-                serves: r.get(7).map_or(0, |t| t.split(';').filter(|c| !c.is_empty()).count()),
+                serves: r
+                    .get(7)
+                    .map_or(0, |t| t.split(';').filter(|c| !c.is_empty()).count()),
             });
         }
         ports.sort_by(|a, b| a.unlocode.cmp(&b.unlocode));

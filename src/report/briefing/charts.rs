@@ -61,7 +61,8 @@ fn tick_label(v: f64, step: f64) -> String {
     let decimals = if step >= 1.0 {
         0
     } else {
-        (-step.log10().floor()) as usize + usize::from((step * 10f64.powf(-step.log10().floor())).fract() > 1e-6)
+        (-step.log10().floor()) as usize
+            + usize::from((step * 10f64.powf(-step.log10().floor())).fract() > 1e-6)
     };
     fixed(v, decimals.min(4))
 }
@@ -131,7 +132,11 @@ pub fn daily(series: &[Series], dates: &[String], phases: &[PhaseInfo], y_label:
     }
     // grid and y axis
     for v in &ticks {
-        let step = if ticks.len() > 1 { ticks[1] - ticks[0] } else { 1.0 };
+        let step = if ticks.len() > 1 {
+            ticks[1] - ticks[0]
+        } else {
+            1.0
+        };
         let _ = write!(
             s,
             "<line x1=\"{l}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#d9dee3\" stroke-width=\"1\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"#333\">{}</text>",
@@ -189,7 +194,11 @@ pub fn daily(series: &[Series], dates: &[String], phases: &[PhaseInfo], y_label:
             .filter(|(_, v)| v.is_finite())
             .map(|(d, v)| format!("{:.1},{:.1}", x(d as f64), y(*v)))
             .collect();
-        let dash = if se.dashed { " stroke-dasharray=\"6 4\"" } else { "" };
+        let dash = if se.dashed {
+            " stroke-dasharray=\"6 4\""
+        } else {
+            ""
+        };
         let _ = write!(
             s,
             "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.2\"{dash}/>",
@@ -200,7 +209,11 @@ pub fn daily(series: &[Series], dates: &[String], phases: &[PhaseInfo], y_label:
     // legend, top left inside the plot
     for (i, se) in series.iter().enumerate() {
         let ly = t + 14.0 + 18.0 * i as f64;
-        let dash = if se.dashed { " stroke-dasharray=\"6 4\"" } else { "" };
+        let dash = if se.dashed {
+            " stroke-dasharray=\"6 4\""
+        } else {
+            ""
+        };
         let _ = write!(
             s,
             "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"17\" fill=\"white\" opacity=\"0.85\"/><line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{ly:.1}\" y2=\"{ly:.1}\" stroke=\"{}\" stroke-width=\"2.2\"{dash}/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12.5\" fill=\"#222\">{}</text>",
@@ -251,7 +264,10 @@ pub fn intervals(rows: &[Interval], x_label: &str, zero: bool) -> String {
         (lo, hi) = (0.0, 1.0);
     }
     if hi - lo < 1e-12 {
-        (lo, hi) = (lo - 0.5f64.max(lo.abs() * 0.1), hi + 0.5f64.max(hi.abs() * 0.1));
+        (lo, hi) = (
+            lo - 0.5f64.max(lo.abs() * 0.1),
+            hi + 0.5f64.max(hi.abs() * 0.1),
+        );
     }
     let pad = (hi - lo) * 0.06;
     let ticks = nice_ticks(lo - pad, hi + pad, 6);
@@ -263,7 +279,11 @@ pub fn intervals(rows: &[Interval], x_label: &str, zero: bool) -> String {
     let mut s = format!(
         "<svg viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" font-family=\"DejaVu Sans, sans-serif\">"
     );
-    let step = if ticks.len() > 1 { ticks[1] - ticks[0] } else { 1.0 };
+    let step = if ticks.len() > 1 {
+        ticks[1] - ticks[0]
+    } else {
+        1.0
+    };
     for v in &ticks {
         let _ = write!(
             s,
@@ -406,7 +426,10 @@ mod tests {
 
     #[test]
     fn ticks_are_round_and_cover_the_range() {
-        assert_eq!(nice_ticks(0.0, 10.0, 5), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(
+            nice_ticks(0.0, 10.0, 5),
+            vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+        );
         let t = nice_ticks(0.23, 0.61, 5);
         assert!(t.iter().all(|v| (0.23..=0.61).contains(v)), "{t:?}");
         assert_eq!(tick_label(0.25, 0.05), "0.25");

@@ -93,13 +93,21 @@ impl Projection {
     /// The extent of `nodes` with a margin, widened so the map is not distorted.
     pub fn fit(nodes: &[NodeInfo], w: f64) -> Projection {
         let (mut lon0, mut lon1, mut lat0, mut lat1) = nodes.iter().fold(
-            (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY),
+            (
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+            ),
             |(a, b, c, d), n| (a.min(n.lon), b.max(n.lon), c.min(n.lat), d.max(n.lat)),
         );
         if !lon0.is_finite() {
             (lon0, lon1, lat0, lat1) = (-180.0, 180.0, -60.0, 80.0);
         }
-        let (mx, my) = (((lon1 - lon0) * 0.08).max(4.0), ((lat1 - lat0) * 0.1).max(4.0));
+        let (mx, my) = (
+            ((lon1 - lon0) * 0.08).max(4.0),
+            ((lat1 - lat0) * 0.1).max(4.0),
+        );
         lon0 = (lon0 - mx).max(-180.0);
         lon1 = (lon1 + mx).min(180.0);
         lat0 = (lat0 - my).max(-75.0);
@@ -392,7 +400,12 @@ pub fn map(d: &MapData, frame: &[String]) -> (String, String, Projection) {
         .iter()
         .filter(|n| n.transshipment_hub || (!frame.is_empty() && !n.office_roles.is_empty()))
         .collect();
-    labelled.sort_by_key(|n| (!n.transshipment_hub, std::cmp::Reverse(seized(n).unwrap_or(0))));
+    labelled.sort_by_key(|n| {
+        (
+            !n.transshipment_hub,
+            std::cmp::Reverse(seized(n).unwrap_or(0)),
+        )
+    });
     let mut top: Vec<&NodeInfo> = c
         .nodes
         .iter()

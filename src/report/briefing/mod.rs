@@ -91,7 +91,12 @@ impl Folder {
         };
         let context = Context::read(dir)?;
         let mut tables = BTreeMap::new();
-        for name in ["offices.csv", "seizures.csv", "replications.csv", "cells.csv"] {
+        for name in [
+            "offices.csv",
+            "seizures.csv",
+            "replications.csv",
+            "cells.csv",
+        ] {
             let p = dir.join(name);
             if p.exists() {
                 tables.insert(name.to_string(), read_csv(&p)?);

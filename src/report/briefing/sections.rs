@@ -17,9 +17,7 @@ fn show(metric: &str, v: f64) -> String {
     if !v.is_finite() {
         return "n/a".into();
     }
-    if metric.ends_with("_rate")
-        || metric.starts_with("interdiction_")
-        || metric == "displacement"
+    if metric.ends_with("_rate") || metric.starts_with("interdiction_") || metric == "displacement"
     {
         percent(Some(v), 1)
     } else if metric == "lift_over_random" {
@@ -46,7 +44,11 @@ fn show_diff(metric: &str, v: f64) -> String {
     } else {
         fixed(v, if v.abs() >= 100.0 { 0 } else { 1 })
     };
-    if v > 0.0 && !s.starts_with('0') { format!("+{s}") } else { s }
+    if v > 0.0 && !s.starts_with('0') {
+        format!("+{s}")
+    } else {
+        s
+    }
 }
 
 /// People's names of the metrics shown in the briefing.
@@ -146,7 +148,9 @@ pub fn page(f: &Folder) -> String {
 fn kind_line(f: &Folder) -> String {
     let p = &f.provenance;
     let reps = p["replications"].as_u64().unwrap_or(1);
-    let seed = p["base_seed"].as_u64().map_or("?".into(), |s| s.to_string());
+    let seed = p["base_seed"]
+        .as_u64()
+        .map_or("?".into(), |s| s.to_string());
     match f.kind {
         Kind::Run => {
             let with = if f.main.get("operation_effect").is_some() {
@@ -231,7 +235,10 @@ fn what_was_run(f: &Folder) -> String {
         esc(&format!(
             "{} ports and airports ({} with a customs office, {} transshipment hubs), {} carrier services, {} illicit networks (illustrative)",
             c.nodes.len(),
-            c.nodes.iter().filter(|n| !n.office_roles.is_empty()).count(),
+            c.nodes
+                .iter()
+                .filter(|n| !n.office_roles.is_empty())
+                .count(),
             c.nodes.iter().filter(|n| n.transshipment_hub).count(),
             c.services.len(),
             c.networks.len()
@@ -276,7 +283,9 @@ fn what_was_run(f: &Folder) -> String {
         "Seeds",
         esc(&format!(
             "base {}; replications {}: {seeds}",
-            p["base_seed"].as_u64().map_or("?".into(), |s| s.to_string()),
+            p["base_seed"]
+                .as_u64()
+                .map_or("?".into(), |s| s.to_string()),
             p["replications"].as_u64().unwrap_or(1)
         )),
     );
@@ -322,7 +331,11 @@ fn run_cards(m: &Value) -> String {
             ),
         ));
     } else {
-        s.push_str(&card("Detection rate", &show("detection_rate", det), "no seizure"));
+        s.push_str(&card(
+            "Detection rate",
+            &show("detection_rate", det),
+            "no seizure",
+        ));
     }
     let insp = m["inspections"].as_u64().unwrap_or(0);
     let found = m["violations_found"].as_u64().unwrap_or(0);
@@ -414,11 +427,18 @@ fn headline(f: &Folder) -> String {
                     s,
                     "<h3>What the operation added over business as usual</h3>{}{}",
                     table(
-                        &["metric", "with the operation", "business as usual", "difference"],
+                        &[
+                            "metric",
+                            "with the operation",
+                            "business as usual",
+                            "difference"
+                        ],
                         &rows,
                         &[false, true, true, true]
                     ),
-                    note("Business as usual: the same scenario and seed without the operation (its surge, handed-out profile, platform, tips and publicity); the licit trade is the same shipments in both runs. One seed: use --reps N --baseline for an interval on the difference.")
+                    note(
+                        "Business as usual: the same scenario and seed without the operation (its surge, handed-out profile, platform, tips and publicity); the licit trade is the same shipments in both runs. One seed: use --reps N --baseline for an interval on the difference."
+                    )
                 );
             }
         }
@@ -452,11 +472,20 @@ fn headline(f: &Folder) -> String {
                     s,
                     "<h3>What the operation added over business as usual</h3>{}{}",
                     table(
-                        &["metric", "with the operation", "business as usual", "paired difference", "95% CI", "n"],
+                        &[
+                            "metric",
+                            "with the operation",
+                            "business as usual",
+                            "paired difference",
+                            "95% CI",
+                            "n"
+                        ],
                         &rows,
                         &[false, true, true, true, true, true]
                     ),
-                    note("Paired on the same seeds (common random numbers): the difference is the operation's, not the dice's. pp = percentage points.")
+                    note(
+                        "Paired on the same seeds (common random numbers): the difference is the operation's, not the dice's. pp = percentage points."
+                    )
                 );
             }
         }
@@ -480,7 +509,9 @@ fn headline(f: &Folder) -> String {
             ));
         }
         Kind::Sweep => {
-            s.push_str(&note("Each cell's mean and 95% CI are in the sweep section below."));
+            s.push_str(&note(
+                "Each cell's mean and 95% CI are in the sweep section below.",
+            ));
         }
     }
     section("headline", "Headline figures", &s)
@@ -634,7 +665,10 @@ fn daily_section(f: &Folder) -> String {
                 Some(svg) => section(
                     "daily",
                     "Seizures per day",
-                    &plot_figure(&svg, "Mean seizures per day over the replications, one line per strategy (x: day of the run, day 0 = the scenario's start date)."),
+                    &plot_figure(
+                        &svg,
+                        "Mean seizures per day over the replications, one line per strategy (x: day of the run, day 0 = the scenario's start date).",
+                    ),
                 ),
                 None => String::new(),
             };
@@ -673,7 +707,9 @@ fn interdiction_section(f: &Folder) -> String {
                 v[0].0 = "with the operation".into();
                 v.push((
                     "business as usual".into(),
-                    keys.iter().map(|k| num(&e["business_as_usual"][k])).collect(),
+                    keys.iter()
+                        .map(|k| num(&e["business_as_usual"][k]))
+                        .collect(),
                 ));
             }
             v
@@ -815,7 +851,12 @@ fn sweep_section(f: &Folder) -> String {
     };
     let axes: Vec<usize> = (0..h.len()).filter(|&i| h[i].starts_with("set.")).collect();
     let col = |name: &str| h.iter().position(|x| x == name);
-    let metrics = ["detection_rate", "hit_rate", "inspection_rate", "officer_hours"];
+    let metrics = [
+        "detection_rate",
+        "hit_rate",
+        "inspection_rate",
+        "officer_hours",
+    ];
     let mut header: Vec<String> = axes
         .iter()
         .map(|&i| h[i].trim_start_matches("set.").to_string())
@@ -867,11 +908,17 @@ fn offices_section(f: &Folder) -> String {
         return section(
             "offices",
             "Offices",
-            &note("Per-office results are written for a single run; make the briefing of stce run --out for the office table."),
+            &note(
+                "Per-office results are written for a single run; make the briefing of stce run --out for the office table.",
+            ),
         );
     };
     let col = |name: &str| h.iter().position(|x| x == name);
-    let get = |r: &Vec<String>, name: &str| col(name).and_then(|i| r.get(i).cloned()).unwrap_or_default();
+    let get = |r: &Vec<String>, name: &str| {
+        col(name)
+            .and_then(|i| r.get(i).cloned())
+            .unwrap_or_default()
+    };
     let f64of = |s: String| s.parse::<f64>().unwrap_or(f64::NAN);
     let mut sorted: Vec<&Vec<String>> = rows.iter().collect();
     sorted.sort_by_key(|r| std::cmp::Reverse(get(r, "seizures").parse::<u64>().unwrap_or(0)));
@@ -880,7 +927,11 @@ fn offices_section(f: &Folder) -> String {
         .map(|r| {
             let share = |k: &str| {
                 let v = get(r, k);
-                if v.is_empty() { "n/a".to_string() } else { percent(Some(f64of(v)), 1) }
+                if v.is_empty() {
+                    "n/a".to_string()
+                } else {
+                    percent(Some(f64of(v)), 1)
+                }
             };
             vec![
                 format!("{} {}", get(r, "office"), get(r, "name")),
@@ -914,9 +965,13 @@ fn offices_section(f: &Folder) -> String {
                 "seizures"
             ],
             &body,
-            &[false, false, false, false, true, true, true, true, true, true, true]
+            &[
+                false, false, false, false, true, true, true, true, true, true, true
+            ]
         ),
-        note("Capacity is the officer-hours actually available over the run (surge and capacity injects included); use = used ÷ capacity. Sorted by seizures.")
+        note(
+            "Capacity is the officer-hours actually available over the run (surge and capacity injects included); use = used ÷ capacity. Sorted by seizures."
+        )
     );
     section("offices", "Offices", &s)
 }
@@ -966,7 +1021,11 @@ fn timeline_section(f: &Folder) -> String {
     if f.kind != Kind::Run {
         s.push_str(&note("Scripted injects and phases; the traffickers' reactions differ by replication and are listed in the briefing of a single run."));
     }
-    section("timeline", "Timeline of injects and traffickers' reactions", &s)
+    section(
+        "timeline",
+        "Timeline of injects and traffickers' reactions",
+        &s,
+    )
 }
 
 fn footer(f: &Folder) -> String {

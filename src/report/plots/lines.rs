@@ -163,7 +163,11 @@ impl Chart for LineChart<'_> {
 /// `detection_vs_inspection.{png,svg}` in `dir`: detection rate against inspection
 /// rate with a 95% CI band per strategy (written by `compare` and `sweep`); the title
 /// names the scenario.
-pub fn detection_vs_inspection(dir: &Path, scenario: &str, bands: &[Band]) -> Result<(), PlotError> {
+pub fn detection_vs_inspection(
+    dir: &Path,
+    scenario: &str,
+    bands: &[Band],
+) -> Result<(), PlotError> {
     line_with_bands(
         &dir.join("detection_vs_inspection"),
         &format!("{scenario}: detection against inspection rate (95% CI)"),
