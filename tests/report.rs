@@ -293,9 +293,45 @@ fn every_csv_loads_with_the_types_of_its_schema() {
         }
     }
     assert!(checked >= 6, "{checked} CSV files checked");
-    // HS codes with a leading zero survive as text (the tutorial's coffee is 090111).
-    let seizures = text(&read(&folders()[0].1.join("seizures.csv")));
-    assert!(seizures.lines().count() > 1);
+    // The run's tables have the columns the library declares (so an empty table's
+    // header is the same as a full one's).
+    let run = &folders()[0].1;
+    for (file, fields) in [
+        ("offices.csv", stce::report::tables::OFFICE_FIELDS),
+        ("seizures.csv", stce::report::tables::SEIZURE_FIELDS),
+        ("missed.csv", stce::report::tables::MISSED_FIELDS),
+    ] {
+        let t = text(&read(&run.join(file)));
+        assert_eq!(t.lines().next().unwrap(), fields.join(","), "{file}");
+        assert!(t.lines().count() > 1, "{file} has rows");
+    }
+}
+
+/// missed.csv: every illicit shipment that reached an office and was not seized, so
+/// seized + missed = illicit shipments that reached an office.
+#[test]
+fn missed_and_seized_add_up_to_the_illicit_shipments_that_reached_an_office() {
+    let run = &folders()[0].1;
+    let m: serde_json::Value = serde_json::from_slice(&read(&run.join("metrics.json"))).unwrap();
+    let ill = &m["shipments"]["illicit"];
+    let missed = text(&read(&run.join("missed.csv")));
+    let rows: Vec<&str> = missed.lines().skip(1).collect();
+    assert_eq!(
+        ill["seized"].as_u64().unwrap() + rows.len() as u64,
+        ill["reached_office"].as_u64().unwrap()
+    );
+    let mut r = csv::Reader::from_reader(missed.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        assert!(
+            !rec[col("offices_assessed")].is_empty(),
+            "it reached an office"
+        );
+        assert!(["delivered", "in_transit"].contains(&&rec[col("fate")]));
+        assert!(rec[col("route")].contains('>'));
+    }
 }
 
 #[test]

@@ -163,7 +163,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         complete(dir, &a.scenario, &w, seed, 1)?;
         if !a.quiet && !a.json {
             emit(&format!(
-                "\nwrote {}/metrics.json, offices.csv, seizures.csv, seizures.json, world.json and schemas\n",
+                "\nwrote {}/metrics.json, offices.csv, seizures.csv, seizures.json, missed.csv, world.json and schemas\n",
                 dir.display()
             ))?;
         }

@@ -272,6 +272,43 @@ const KNOWN: &[(&str, &str, Option<&str>, &str)] = &[
         "ISO3 of the transit countries, `;`-separated",
     ),
     ("destination", S, None, "ISO3 of the destination country"),
+    // missed.csv
+    (
+        "vague_description",
+        "boolean",
+        None,
+        "the declared description was vague",
+    ),
+    (
+        "licence_quoted",
+        "boolean",
+        None,
+        "the declaration quoted a licence",
+    ),
+    (
+        "route",
+        S,
+        None,
+        "node codes of the route, in order, `>`-separated",
+    ),
+    (
+        "offices_assessed",
+        S,
+        None,
+        "offices that assessed the shipment, in order, `;`-separated",
+    ),
+    (
+        "fate",
+        S,
+        None,
+        "`delivered` or `in_transit` (still moving when the run ended)",
+    ),
+    (
+        "last_node",
+        S,
+        None,
+        "the last port or airport the shipment reached",
+    ),
 ];
 
 /// The schema field of column `name`.
@@ -415,6 +452,7 @@ mod tests {
         let fields: Vec<String> = crate::report::tables::SEIZURE_FIELDS
             .iter()
             .chain(crate::report::tables::OFFICE_FIELDS)
+            .chain(crate::report::tables::MISSED_FIELDS)
             .map(|s| s.to_string())
             .collect();
         assert_eq!(unknown_columns(&fields), Vec::<String>::new());

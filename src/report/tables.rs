@@ -204,6 +204,24 @@ pub const SEIZURE_FIELDS: &[&str] = &[
     "destination",
 ];
 
+/// The columns of `missed.csv`, in [`crate::metrics::tally::Missed`]'s order.
+pub const MISSED_FIELDS: &[&str] = &[
+    "shipment",
+    "network",
+    "commodity_actual",
+    "category",
+    "hs_actual",
+    "hs_declared",
+    "description_declared",
+    "vague_description",
+    "licence_quoted",
+    "concealment",
+    "route",
+    "offices_assessed",
+    "fate",
+    "last_node",
+];
+
 /// The content of `metrics.json` (what `stce run --json` prints).
 pub fn metrics_json(
     info: &RunInfo,
@@ -219,7 +237,8 @@ pub fn metrics_json(
     })
 }
 
-/// Write `metrics.json`, `offices.csv` and `seizures.csv` into `dir`.
+/// Write `metrics.json`, `offices.csv`, `seizures.csv` (and `.json`) and `missed.csv`
+/// into `dir`.
 #[allow(clippy::too_many_arguments)]
 pub fn write_run(
     dir: &Path,
@@ -244,6 +263,10 @@ pub fn write_run(
     write_atomic(
         &dir.join("seizures.csv"),
         &csv_bytes(&t.seizures, SEIZURE_FIELDS)?,
+    )?;
+    write_atomic(
+        &dir.join("missed.csv"),
+        &csv_bytes(&t.missed, MISSED_FIELDS)?,
     )?;
     Ok(())
 }

@@ -94,6 +94,7 @@ impl Folder {
         for name in [
             "offices.csv",
             "seizures.csv",
+            "missed.csv",
             "replications.csv",
             "cells.csv",
         ] {

@@ -133,6 +133,7 @@ pub fn page(f: &Folder) -> String {
         body.push_str(&sweep_section(f));
     }
     body.push_str(&offices_section(f));
+    body.push_str(&missed_section(f));
     body.push_str(&timeline_section(f));
     body.push_str(&footer(f));
     let data = serde_json::to_string(&f.main)
@@ -974,6 +975,76 @@ fn offices_section(f: &Folder) -> String {
         )
     );
     section("offices", "Offices", &s)
+}
+
+/// What got through: illicit shipments that reached an office and were not seized, by
+/// network and route.
+fn missed_section(f: &Folder) -> String {
+    let Some((h, rows)) = f.tables.get("missed.csv") else {
+        return String::new();
+    };
+    let col = |name: &str| h.iter().position(|x| x == name);
+    let (Some(net), Some(route), Some(fate), Some(offices)) = (
+        col("network"),
+        col("route"),
+        col("fate"),
+        col("offices_assessed"),
+    ) else {
+        return String::new();
+    };
+    let mut by: BTreeMap<(String, String, String), (u64, u64)> = BTreeMap::new();
+    for r in rows {
+        let e = by
+            .entry((
+                r[net].clone(),
+                r[route].replace('>', " → "),
+                r[offices].replace(';', ", "),
+            ))
+            .or_default();
+        if r[fate] == "delivered" {
+            e.0 += 1;
+        } else {
+            e.1 += 1;
+        }
+    }
+    let mut v: Vec<_> = by.into_iter().collect();
+    v.sort_by_key(|(_, (d, t))| std::cmp::Reverse(d + t));
+    let delivered: u64 = v.iter().map(|x| x.1.0).sum();
+    let moving: u64 = v.iter().map(|x| x.1.1).sum();
+    let shown: Vec<Vec<String>> = v
+        .iter()
+        .take(12)
+        .map(|((n, r, o), (d, t))| {
+            vec![
+                n.clone(),
+                r.clone(),
+                o.clone(),
+                thousands(*d),
+                thousands(*t),
+            ]
+        })
+        .collect();
+    let s = format!(
+        "<p>{} illicit shipments reached a customs office and were not seized: {} delivered, {} still moving when the run ended. The routes that let most through:</p>{}{}",
+        thousands(delivered + moving),
+        thousands(delivered),
+        thousands(moving),
+        table(
+            &[
+                "network",
+                "route",
+                "offices that assessed it",
+                "delivered",
+                "in transit"
+            ],
+            &shown,
+            &[false, false, false, true, true]
+        ),
+        note(
+            "Every such shipment, with what it was declared as and where it ended up, is in missed.csv."
+        )
+    );
+    section("missed", "What got through", &s)
 }
 
 fn timeline_section(f: &Folder) -> String {
