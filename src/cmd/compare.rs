@@ -78,10 +78,11 @@ pub fn execute(a: Args) -> Result<(), Error> {
     }
     if let Some(dir) = a.out {
         c.write(&dir)?;
+        c.write_offices(&dir, &w)?;
         stce::report::folder::complete(&dir, &a.scenario, &w, seed, a.reps)?;
         if !a.quiet && !a.json {
             emit(&format!(
-                "wrote {}/replications.csv, summary.json, world.json, schemas and plots (PNG and SVG)\n",
+                "wrote {}/replications.csv, offices.csv, summary.json, world.json, schemas and plots (PNG and SVG)\n",
                 dir.display()
             ))?;
         }

@@ -111,10 +111,11 @@ pub fn execute(a: Args) -> Result<(), Error> {
         }
         if let Some(dir) = &a.out {
             r.write(dir)?;
+            r.write_offices(dir, &w)?;
             complete(dir, &a.scenario, &w, seed, reps)?;
             if !a.quiet && !a.json {
                 emit(&format!(
-                    "\nwrote {}/replications.csv, summary.json, world.json and schemas\n",
+                    "\nwrote {}/replications.csv, offices.csv, summary.json, world.json and schemas\n",
                     dir.display()
                 ))?;
             }

@@ -169,6 +169,21 @@ impl Comparison {
         serde_json::to_value(summary).unwrap_or_default()
     }
 
+    /// `offices.csv`: the per-office results of every replication × strategy.
+    pub fn write_offices(
+        &self,
+        dir: &Path,
+        w: &World,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let n = self.runs.first().map_or(0, |r| r.len());
+        let rows: Vec<(Vec<String>, &Replication)> = (0..n)
+            .flat_map(|i| self.runs.iter().map(move |s| (Vec::new(), &s[i])))
+            .collect();
+        let csv = crate::report::tables::office_replications_csv(w, &[], &rows)?;
+        write_atomic(&dir.join("offices.csv"), &csv)?;
+        Ok(())
+    }
+
     /// `replications.csv`, `summary.json` and the plots.
     pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         ensure_dir(dir)?;

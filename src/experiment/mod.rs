@@ -37,6 +37,9 @@ pub struct Replication {
     pub strategy: Option<String>,
     pub metrics: RunMetrics,
     pub seizures_per_day: Vec<u64>,
+    /// Each office's counters (for the per-office results across replications).
+    #[serde(skip)]
+    pub offices: Vec<crate::metrics::OfficeTally>,
 }
 
 /// Run replications `0..reps` of one world, in parallel; results in replication order
@@ -93,6 +96,7 @@ pub fn one(
         strategy: strategy.map(|s| w.strategies[s].name.clone()),
         metrics: out.metrics,
         seizures_per_day: out.tally.seizures_per_day,
+        offices: out.tally.offices,
     }
 }
 

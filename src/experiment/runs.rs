@@ -105,6 +105,34 @@ impl Replicated {
         })
     }
 
+    /// Write `offices.csv` into `dir`: the per-office results of every replication
+    /// (business as usual's too, by `scenario_variant`).
+    pub fn write_offices(
+        &self,
+        dir: &Path,
+        w: &World,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let variant = if self.business_as_usual.is_some() {
+            "operation"
+        } else {
+            "as_written"
+        };
+        let mut rows: Vec<(Vec<String>, &Replication)> = self
+            .runs
+            .iter()
+            .map(|x| (vec![variant.to_string()], x))
+            .collect();
+        rows.extend(
+            self.business_as_usual
+                .iter()
+                .flatten()
+                .map(|x| (vec!["business_as_usual".to_string()], x)),
+        );
+        let csv = crate::report::tables::office_replications_csv(w, &["scenario_variant"], &rows)?;
+        write_atomic(&dir.join("offices.csv"), &csv)?;
+        Ok(())
+    }
+
     /// Write `replications.csv` and `summary.json` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         ensure_dir(dir)?;

@@ -101,9 +101,18 @@ pub struct OfficeRow {
 }
 
 pub fn office_rows(w: &World, t: &Tally, strategy: Option<usize>) -> Vec<OfficeRow> {
+    office_rows_of(w, &t.offices, strategy)
+}
+
+/// One row per office from its counters (of one run or one replication).
+pub fn office_rows_of(
+    w: &World,
+    offices: &[crate::metrics::OfficeTally],
+    strategy: Option<usize>,
+) -> Vec<OfficeRow> {
     w.offices
         .iter()
-        .zip(&t.offices)
+        .zip(offices)
         .map(|(o, ot)| {
             let node = &w.nodes[o.node as usize];
             let roles: Vec<&str> = [Role::Export, Role::Transit, Role::Import]
@@ -221,6 +230,51 @@ pub const MISSED_FIELDS: &[&str] = &[
     "fate",
     "last_node",
 ];
+
+/// `offices.csv` of replications: one row per replication and office, after the
+/// replication's identifying values (`keys`, e.g. `scenario_variant`), `rep` and `seed`.
+pub fn office_replications_csv(
+    w: &World,
+    key_names: &[&str],
+    rows: &[(Vec<String>, &crate::experiment::Replication)],
+) -> Result<Vec<u8>, csv::Error> {
+    let mut wtr = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = key_names.to_vec();
+    header.extend(["rep", "seed"]);
+    header.extend(OFFICE_FIELDS);
+    wtr.write_record(&header)?;
+    for (keys, r) in rows {
+        let strategy = r.strategy.as_deref().and_then(|n| w.strategy_index(n));
+        for o in office_rows_of(w, &r.offices, strategy) {
+            let mut rec: Vec<String> = keys.clone();
+            rec.extend([r.rep.to_string(), r.seed.to_string()]);
+            rec.extend(fields_of(&o)?);
+            wtr.write_record(&rec)?;
+        }
+    }
+    wtr.into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// The fields of a serialisable row as text, in its declared order (so a row written
+/// after identifying columns has exactly the columns a table of such rows has).
+fn fields_of<T: Serialize>(row: &T) -> Result<Vec<String>, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.serialize(row)?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice());
+    Ok(r.records()
+        .next()
+        .transpose()?
+        .map(|rec| rec.iter().map(String::from).collect())
+        .unwrap_or_default())
+}
 
 /// The content of `metrics.json` (what `stce run --json` prints).
 pub fn metrics_json(

@@ -73,7 +73,8 @@ pub struct Flow {
 pub struct MapData<'a> {
     pub context: &'a Context,
     /// Seizures per node code; `None` when the folder has no per-office results.
-    pub seizures: Option<BTreeMap<String, u64>>,
+    /// (A mean over replications may be fractional.)
+    pub seizures: Option<BTreeMap<String, f64>>,
     pub flows: Vec<Flow>,
 }
 
@@ -160,6 +161,11 @@ impl Projection {
             deg(self.lat1, 'N', 'S')
         )
     }
+}
+
+/// A count, or a mean of counts over replications with one decimal.
+fn count(v: f64) -> String {
+    crate::report::numbers::fixed(v, if v.fract() == 0.0 { 0 } else { 1 })
 }
 
 /// The role colour of an office and its legend label.
@@ -323,14 +329,18 @@ pub fn map(d: &MapData, frame: &[String]) -> (String, String, Projection) {
     let max_seized = d
         .seizures
         .as_ref()
-        .and_then(|m| m.values().max().copied())
-        .unwrap_or(0)
-        .max(1) as f64;
+        .and_then(|m| m.values().copied().reduce(f64::max))
+        .unwrap_or(0.0)
+        .max(1e-9);
     let mut roles_seen: Vec<(&str, &str)> = Vec::new();
     let mut order: Vec<&NodeInfo> = c.nodes.iter().collect();
     // big circles first so small ones stay visible on top
     let seized = |n: &NodeInfo| d.seizures.as_ref().and_then(|m| m.get(&n.code).copied());
-    order.sort_by_key(|n| std::cmp::Reverse(seized(n).unwrap_or(0)));
+    order.sort_by(|a, b| {
+        seized(b)
+            .unwrap_or(0.0)
+            .total_cmp(&seized(a).unwrap_or(0.0))
+    });
     for n in &order {
         let (x, y) = p.xy(n.lon, n.lat);
         let (colour, label) = role_style(&n.office_roles);
@@ -342,7 +352,7 @@ pub fn map(d: &MapData, frame: &[String]) -> (String, String, Projection) {
             2.5
         } else {
             match k {
-                Some(k) => 4.0 + 14.0 * (k as f64 / max_seized).sqrt(),
+                Some(k) => 4.0 + 14.0 * (k / max_seized).sqrt(),
                 None => 6.0,
             }
         };
@@ -365,10 +375,10 @@ pub fn map(d: &MapData, frame: &[String]) -> (String, String, Projection) {
             esc(&n.name),
             esc(&n.code),
             esc(&n.country),
-            k.map(|k| format!(": {} seizures", thousands(k)))
+            k.map(|k| format!(": {} seizures", count(k)))
                 .unwrap_or_default()
         );
-        if k.unwrap_or(0) > 0 {
+        if k.unwrap_or(0.0) > 0.0 {
             // a seizure mark: a red cross on the office
             let a = 3.5;
             let _ = write!(
@@ -400,18 +410,23 @@ pub fn map(d: &MapData, frame: &[String]) -> (String, String, Projection) {
         .iter()
         .filter(|n| n.transshipment_hub || (!frame.is_empty() && !n.office_roles.is_empty()))
         .collect();
-    labelled.sort_by_key(|n| {
-        (
-            !n.transshipment_hub,
-            std::cmp::Reverse(seized(n).unwrap_or(0)),
+    labelled.sort_by(|a, b| {
+        (!a.transshipment_hub).cmp(&!b.transshipment_hub).then(
+            seized(b)
+                .unwrap_or(0.0)
+                .total_cmp(&seized(a).unwrap_or(0.0)),
         )
     });
     let mut top: Vec<&NodeInfo> = c
         .nodes
         .iter()
-        .filter(|n| seized(n).unwrap_or(0) > 0 && !n.transshipment_hub)
+        .filter(|n| seized(n).unwrap_or(0.0) > 0.0 && !n.transshipment_hub)
         .collect();
-    top.sort_by_key(|n| std::cmp::Reverse(seized(n).unwrap_or(0)));
+    top.sort_by(|a, b| {
+        seized(b)
+            .unwrap_or(0.0)
+            .total_cmp(&seized(a).unwrap_or(0.0))
+    });
     labelled.extend(top.into_iter().take(5));
     let mut placed: Vec<(f64, f64, f64)> = Vec::new();
     for n in labelled {
@@ -420,7 +435,7 @@ pub fn map(d: &MapData, frame: &[String]) -> (String, String, Projection) {
             continue;
         }
         let text = match seized(n) {
-            Some(k) if k > 0 => format!("{} ({})", n.name, thousands(k)),
+            Some(k) if k > 0.0 => format!("{} ({})", n.name, count(k)),
             _ => n.name.clone(),
         };
         let tw = 6.6 * text.chars().count() as f64;
@@ -466,7 +481,7 @@ pub fn map(d: &MapData, frame: &[String]) -> (String, String, Projection) {
         let _ = write!(
             l,
             "<h3>Seizures</h3><ul><li><svg width=\"40\" height=\"36\"><circle cx=\"10\" cy=\"26\" r=\"4\" fill=\"#9aa3ab\"/><circle cx=\"26\" cy=\"18\" r=\"14\" fill=\"#9aa3ab\"/></svg>area ∝ seizures (largest: {})</li><li><svg width=\"16\" height=\"16\"><path d=\"M4 4L12 12M4 12L12 4\" stroke=\"#c1121f\" stroke-width=\"2\"/></svg>office with seizures</li></ul>",
-            thousands(max_seized as u64)
+            count(max_seized)
         );
     } else {
         l.push_str("<p class=\"note\">Offices drawn at one size: this folder has no per-office seizure counts.</p>");

@@ -518,14 +518,110 @@ fn headline(f: &Folder) -> String {
     section("headline", "Headline figures", &s)
 }
 
+/// The per-office rows to show, with the columns of `offices.csv`: a single run's as
+/// written; across replications, per office the mean of the counts and hours and the
+/// rates of the summed counts — over the operation's replications (not business as
+/// usual's), or in a comparison over the first strategy's. The text says which.
+fn offices_view(f: &Folder) -> Option<(Vec<String>, Vec<Vec<String>>, String)> {
+    let (h, rows) = f.tables.get("offices.csv")?;
+    let col = |name: &str| h.iter().position(|x| x == name);
+    let Some(rep) = col("rep") else {
+        return Some((h.clone(), rows.clone(), String::new()));
+    };
+    let _ = rep;
+    let first_strategy = (f.kind == Kind::Compare)
+        .then(|| f.main["strategies"][0]["name"].as_str().map(String::from))
+        .flatten();
+    let keep = |r: &Vec<String>| {
+        col("scenario_variant").is_none_or(|i| r[i] != "business_as_usual")
+            && first_strategy
+                .as_ref()
+                .is_none_or(|s| col("strategy").is_some_and(|i| &r[i] == s))
+    };
+    let sums = [
+        "capacity_hours",
+        "officer_hours",
+        "assessed",
+        "assessed_illicit",
+        "inspections",
+        "violations_found",
+        "seizures",
+        "licit_dwell_hours",
+    ];
+    let mut order: Vec<String> = Vec::new();
+    let mut acc: BTreeMap<String, (Vec<String>, Vec<f64>, u64)> = BTreeMap::new();
+    let office = col("office")?;
+    for r in rows.iter().filter(|r| keep(r)) {
+        let e = acc.entry(r[office].clone()).or_insert_with(|| {
+            order.push(r[office].clone());
+            (r.clone(), vec![0.0; sums.len()], 0)
+        });
+        for (k, name) in sums.iter().enumerate() {
+            e.1[k] += col(name)
+                .and_then(|i| r[i].parse::<f64>().ok())
+                .unwrap_or(0.0);
+        }
+        e.2 += 1;
+    }
+    let ratio = |a: f64, b: f64| {
+        if b > 0.0 {
+            format!("{}", a / b)
+        } else {
+            String::new()
+        }
+    };
+    let mut out = Vec::new();
+    let mut n = 0;
+    for code in &order {
+        let (mut r, s, k) = acc.remove(code)?;
+        n = k;
+        let kf = k.max(1) as f64;
+        for (j, name) in sums.iter().enumerate() {
+            if let Some(i) = col(name) {
+                r[i] = format!("{}", s[j] / kf);
+            }
+        }
+        let get = |name: &str| sums.iter().position(|x| *x == name).map_or(0.0, |j| s[j]);
+        for (name, v) in [
+            (
+                "utilisation",
+                ratio(get("officer_hours"), get("capacity_hours")),
+            ),
+            (
+                "hit_rate",
+                ratio(get("violations_found"), get("inspections")),
+            ),
+            (
+                "inspection_rate",
+                ratio(get("inspections"), get("assessed")),
+            ),
+        ] {
+            if let Some(i) = col(name) {
+                r[i] = v;
+            }
+        }
+        out.push(r);
+    }
+    let whose = match (&first_strategy, f.main["business_as_usual"].is_object()) {
+        (Some(s), _) => format!(" with every office on \"{s}\" (the first strategy)"),
+        (None, true) => " with the operation".to_string(),
+        _ => String::new(),
+    };
+    Some((
+        h.clone(),
+        out,
+        format!("Mean per replication over {n} replications{whose}; rates from the summed counts."),
+    ))
+}
+
 fn map_section(f: &Folder) -> String {
-    let seizures = f.tables.get("offices.csv").and_then(|(h, rows)| {
+    let seizures = offices_view(f).and_then(|(h, rows, _)| {
         let code = h.iter().position(|x| x == "office")?;
         let k = h.iter().position(|x| x == "seizures")?;
         Some(
             rows.iter()
-                .map(|r| (r[code].clone(), r[k].parse::<u64>().unwrap_or(0)))
-                .collect::<BTreeMap<String, u64>>(),
+                .map(|r| (r[code].clone(), r[k].parse::<f64>().unwrap_or(0.0)))
+                .collect::<BTreeMap<String, f64>>(),
         )
     });
     let flows: Vec<Flow> = f.main["displacement"]["by_route"]
@@ -905,12 +1001,13 @@ fn sweep_section(f: &Folder) -> String {
 }
 
 fn offices_section(f: &Folder) -> String {
-    let Some((h, rows)) = f.tables.get("offices.csv") else {
+    let view = offices_view(f);
+    let Some((h, rows, basis)) = &view else {
         return section(
             "offices",
             "Offices",
             &note(
-                "Per-office results are written for a single run; make the briefing of stce run --out for the office table.",
+                "Per-office results are written by stce run and stce compare (offices.csv); a sweep keeps its cells only.",
             ),
         );
     };
@@ -921,8 +1018,13 @@ fn offices_section(f: &Folder) -> String {
             .unwrap_or_default()
     };
     let f64of = |s: String| s.parse::<f64>().unwrap_or(f64::NAN);
+    // counts of one run are whole; means over replications get one decimal
+    let count = |s: String| {
+        let v = f64of(s);
+        fixed(v, if v.fract() == 0.0 { 0 } else { 1 })
+    };
     let mut sorted: Vec<&Vec<String>> = rows.iter().collect();
-    sorted.sort_by_key(|r| std::cmp::Reverse(get(r, "seizures").parse::<u64>().unwrap_or(0)));
+    sorted.sort_by(|a, b| f64of(get(b, "seizures")).total_cmp(&f64of(get(a, "seizures"))));
     let body: Vec<Vec<String>> = sorted
         .iter()
         .map(|r| {
@@ -942,15 +1044,20 @@ fn offices_section(f: &Folder) -> String {
                 fixed(f64of(get(r, "capacity_hours")), 0),
                 fixed(f64of(get(r, "officer_hours")), 0),
                 share("utilisation"),
-                thousands(get(r, "assessed").parse().unwrap_or(0)),
-                thousands(get(r, "inspections").parse().unwrap_or(0)),
+                count(get(r, "assessed")),
+                count(get(r, "inspections")),
                 share("hit_rate"),
-                thousands(get(r, "seizures").parse().unwrap_or(0)),
+                count(get(r, "seizures")),
             ]
         })
         .collect();
     let s = format!(
-        "{}{}",
+        "{}{}{}",
+        if basis.is_empty() {
+            String::new()
+        } else {
+            note(basis)
+        },
         table(
             &[
                 "office",
