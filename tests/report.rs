@@ -300,6 +300,7 @@ fn every_csv_loads_with_the_types_of_its_schema() {
         ("offices.csv", stce::report::tables::OFFICE_FIELDS),
         ("seizures.csv", stce::report::tables::SEIZURE_FIELDS),
         ("missed.csv", stce::report::tables::MISSED_FIELDS),
+        ("phases.csv", stce::report::tables::PHASE_FIELDS),
     ] {
         let t = text(&read(&run.join(file)));
         assert_eq!(t.lines().next().unwrap(), fields.join(","), "{file}");

@@ -116,6 +116,10 @@ pub struct Tally {
     pub officer_hours: f64,
     pub offices: Vec<OfficeTally>,
     pub seizures_per_day: Vec<u64>,
+    /// Inspections and inspections that found a violation, per day (for the per-phase
+    /// figures).
+    pub inspections_per_day: Vec<u64>,
+    pub violations_per_day: Vec<u64>,
     pub seizures: Vec<Seizure>,
     pub value_seized: f64,
     pub alerts_sent: u64,
@@ -142,6 +146,8 @@ impl Tally {
         Tally {
             offices: vec![OfficeTally::default(); offices],
             seizures_per_day: vec![0; days as usize],
+            inspections_per_day: vec![0; days as usize],
+            violations_per_day: vec![0; days as usize],
             ..Tally::default()
         }
     }

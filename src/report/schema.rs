@@ -272,6 +272,27 @@ const KNOWN: &[(&str, &str, Option<&str>, &str)] = &[
         "ISO3 of the transit countries, `;`-separated",
     ),
     ("destination", S, None, "ISO3 of the destination country"),
+    // phases.csv
+    (
+        "phase",
+        S,
+        None,
+        "TargetBuilding, Interdiction, FollowUp, Reporting, or `run` without an operation",
+    ),
+    ("start_date", "date", None, "first day of the phase"),
+    (
+        "end_date",
+        "date",
+        None,
+        "last day of the phase (inclusive)",
+    ),
+    ("days", I, Some("days"), "length of the phase"),
+    (
+        "seizures_per_day",
+        N,
+        Some("shipments per day"),
+        "seizures / days",
+    ),
     // missed.csv
     (
         "vague_description",
@@ -453,6 +474,7 @@ mod tests {
             .iter()
             .chain(crate::report::tables::OFFICE_FIELDS)
             .chain(crate::report::tables::MISSED_FIELDS)
+            .chain(crate::report::tables::PHASE_FIELDS)
             .map(|s| s.to_string())
             .collect();
         assert_eq!(unknown_columns(&fields), Vec::<String>::new());

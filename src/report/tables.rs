@@ -41,6 +41,8 @@ struct MetricsFile<'a> {
     #[serde(flatten)]
     metrics: &'a RunMetrics,
     seizures_per_day: &'a [u64],
+    inspections_per_day: &'a [u64],
+    violations_per_day: &'a [u64],
     /// The same scenario and seed without the operation, and what the operation added.
     #[serde(skip_serializing_if = "Option::is_none")]
     operation_effect: Option<OperationEffect>,
@@ -213,6 +215,71 @@ pub const SEIZURE_FIELDS: &[&str] = &[
     "destination",
 ];
 
+/// One row of `phases.csv`: what happened during one phase of the operation (the whole
+/// run when the scenario has none), counted by the day it happened.
+#[derive(Debug, Serialize)]
+pub struct PhaseRow {
+    pub phase: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub days: u32,
+    pub seizures: u64,
+    pub seizures_per_day: f64,
+    pub inspections: u64,
+    pub violations_found: u64,
+    pub hit_rate: Option<f64>,
+}
+
+pub const PHASE_FIELDS: &[&str] = &[
+    "phase",
+    "start_date",
+    "end_date",
+    "days",
+    "seizures",
+    "seizures_per_day",
+    "inspections",
+    "violations_found",
+    "hit_rate",
+];
+
+/// The operation's phases (or the whole run) with the seizures, inspections and
+/// violations found on their days. Detection rates are not split by phase: a shipment
+/// is assessed in one phase and may be seized in another.
+pub fn phase_rows(w: &World, t: &Tally) -> Vec<PhaseRow> {
+    let windows: Vec<(String, u32, u32)> = match &w.operation {
+        Some(plan) if !plan.phases.is_empty() => plan
+            .phases
+            .iter()
+            .map(|(k, a, b)| (format!("{k:?}"), *a, (*b).min(w.days)))
+            .collect(),
+        _ => vec![("run".to_string(), 0, w.days)],
+    };
+    let sum = |v: &[u64], a: u32, b: u32| -> u64 {
+        v.get(a as usize..(b as usize).min(v.len()))
+            .map_or(0, |s| s.iter().sum())
+    };
+    windows
+        .into_iter()
+        .filter(|(_, a, b)| b > a)
+        .map(|(phase, a, b)| {
+            let seizures = sum(&t.seizures_per_day, a, b);
+            let inspections = sum(&t.inspections_per_day, a, b);
+            let violations_found = sum(&t.violations_per_day, a, b);
+            PhaseRow {
+                phase,
+                start_date: w.date(a),
+                end_date: w.date(b - 1),
+                days: b - a,
+                seizures,
+                seizures_per_day: seizures as f64 / (b - a) as f64,
+                inspections,
+                violations_found,
+                hit_rate: (inspections > 0).then(|| violations_found as f64 / inspections as f64),
+            }
+        })
+        .collect()
+}
+
 /// The columns of `missed.csv`, in [`crate::metrics::tally::Missed`]'s order.
 pub const MISSED_FIELDS: &[&str] = &[
     "shipment",
@@ -287,6 +354,8 @@ pub fn metrics_json(
         run: info,
         metrics: m,
         seizures_per_day: &t.seizures_per_day,
+        inspections_per_day: &t.inspections_per_day,
+        violations_per_day: &t.violations_per_day,
         operation_effect: effect.cloned(),
     })
 }
@@ -321,6 +390,10 @@ pub fn write_run(
     write_atomic(
         &dir.join("missed.csv"),
         &csv_bytes(&t.missed, MISSED_FIELDS)?,
+    )?;
+    write_atomic(
+        &dir.join("phases.csv"),
+        &csv_bytes(&phase_rows(w, t), PHASE_FIELDS)?,
     )?;
     Ok(())
 }

@@ -195,6 +195,7 @@ pub fn inspect(
 ) {
     let w = &*w.0;
     let model = &w.inspection;
+    let day = (clock.tick / w.ticks_per_day()) as usize;
     for mut desk in desks.iter_mut() {
         if desk.inbox.is_empty() {
             continue;
@@ -215,6 +216,9 @@ pub fn inspect(
                 voyage,
             } = desk.inbox[i];
             tally.inspections += 1;
+            if let Some(n) = tally.inspections_per_day.get_mut(day) {
+                *n += 1;
+            }
             tally.officer_hours += m.officer_hours;
             tally.offices[o].inspections += 1;
             tally.offices[o].officer_hours += m.officer_hours;
@@ -284,6 +288,9 @@ pub fn inspect(
             }
             if violation {
                 tally.violations_found += 1;
+                if let Some(n) = tally.violations_per_day.get_mut(day) {
+                    *n += 1;
+                }
                 tally.offices[o].violations_found += 1;
             }
             if matches!(outcome, Outcome::Unseizable { .. }) {

@@ -31,6 +31,7 @@ pub fn phase_name(kind: &str) -> &'static str {
         "Interdiction" => "interdiction",
         "FollowUp" => "follow-up",
         "Reporting" => "reporting",
+        "run" => "whole run",
         _ => "phase",
     }
 }

@@ -95,6 +95,7 @@ impl Folder {
             "offices.csv",
             "seizures.csv",
             "missed.csv",
+            "phases.csv",
             "replications.csv",
             "cells.csv",
         ] {

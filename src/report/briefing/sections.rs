@@ -782,7 +782,47 @@ fn daily_section(f: &Folder) -> String {
     } else {
         format!("{what}; the operation's phases shaded.")
     };
-    section("daily", "Seizures per day", &figure(&svg, &caption))
+    let mut body = figure(&svg, &caption);
+    if let Some((h, rows)) = f.tables.get("phases.csv") {
+        let col = |n: &str| h.iter().position(|x| x == n);
+        let get =
+            |r: &Vec<String>, n: &str| col(n).and_then(|i| r.get(i).cloned()).unwrap_or_default();
+        let num = |s: String| s.parse::<f64>().unwrap_or(f64::NAN);
+        let t: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                let hit = get(r, "hit_rate");
+                vec![
+                    charts::phase_name(&get(r, "phase")).to_string(),
+                    format!("{} to {}", get(r, "start_date"), get(r, "end_date")),
+                    get(r, "days"),
+                    thousands(get(r, "seizures").parse().unwrap_or(0)),
+                    fixed(num(get(r, "seizures_per_day")), 1),
+                    thousands(get(r, "inspections").parse().unwrap_or(0)),
+                    if hit.is_empty() {
+                        "n/a".into()
+                    } else {
+                        percent(Some(num(hit)), 1)
+                    },
+                ]
+            })
+            .collect();
+        body.push_str(&table(
+            &[
+                "phase",
+                "dates",
+                "days",
+                "seizures",
+                "per day",
+                "inspections",
+                "hit rate",
+            ],
+            &t,
+            &[false, false, true, true, true, true, true],
+        ));
+        body.push_str(&note("Counted by the day they happened (phases.csv). Detection rates are not split by phase: a shipment assessed in one phase may be seized in the next."));
+    }
+    section("daily", "Seizures per day", &body)
 }
 
 fn interdiction_section(f: &Folder) -> String {
