@@ -76,6 +76,17 @@ pub fn search(table: Table, query: Option<&str>) -> Listing {
     let q = query.map(str::trim).filter(|q| !q.is_empty());
     let keep = |fields: &[&str]| q.is_none_or(|q| matches(q, fields));
     let country_of_iso2 = |iso2: &str| r.country_by_iso2(iso2);
+    // A query that is a country code lists that country's ports or airports only.
+    let country_query = q.and_then(|q| {
+        let up = q.to_uppercase();
+        r.country(&up)
+            .or_else(|| (up.len() == 2).then(|| r.country_by_iso2(&up)).flatten())
+            .map(|c| c.iso2.clone())
+    });
+    let keep_place = |iso2: &str, fields: &[&str]| match &country_query {
+        Some(c) => c == iso2,
+        None => keep(fields),
+    };
     match table {
         Table::Ports => Listing {
             columns: vec![
@@ -94,20 +105,20 @@ pub fn search(table: Table, query: Option<&str>) -> Listing {
                     let c = country_of_iso2(&p.country_iso2);
                     let iso3 = c.map_or("", |c| c.iso3.as_str());
                     let cname = c.map_or("", |c| c.name.as_str());
-                    let exact_country = q.is_some_and(|q| {
-                        q.eq_ignore_ascii_case(iso3) || q.eq_ignore_ascii_case(&p.country_iso2)
-                    });
-                    (exact_country || keep(&[&p.unlocode, &p.name, cname])).then(|| {
-                        vec![
-                            p.unlocode.clone(),
-                            p.name.clone(),
-                            iso3.to_string(),
-                            coord(p.lat),
-                            coord(p.lon),
-                            c.and_then(|c| c.wco_region.clone()).unwrap_or_default(),
-                            p.serves.to_string(),
-                        ]
-                    })
+                    let exact = q.is_some_and(|q| q.eq_ignore_ascii_case(&p.unlocode));
+                    (exact || keep_place(&p.country_iso2, &[&p.unlocode, &p.name, cname])).then(
+                        || {
+                            vec![
+                                p.unlocode.clone(),
+                                p.name.clone(),
+                                iso3.to_string(),
+                                coord(p.lat),
+                                coord(p.lon),
+                                c.and_then(|c| c.wco_region.clone()).unwrap_or_default(),
+                                p.serves.to_string(),
+                            ]
+                        },
+                    )
                 })
                 .collect(),
         },
@@ -128,20 +139,19 @@ pub fn search(table: Table, query: Option<&str>) -> Listing {
                     let c = country_of_iso2(&a.country_iso2);
                     let iso3 = c.map_or("", |c| c.iso3.as_str());
                     let cname = c.map_or("", |c| c.name.as_str());
-                    let exact_country = q.is_some_and(|q| {
-                        q.eq_ignore_ascii_case(iso3) || q.eq_ignore_ascii_case(&a.country_iso2)
-                    });
-                    (exact_country || keep(&[&a.iata, &a.name, &a.city, cname])).then(|| {
-                        vec![
-                            a.iata.clone(),
-                            a.name.clone(),
-                            a.city.clone(),
-                            iso3.to_string(),
-                            coord(a.lat),
-                            coord(a.lon),
-                            c.and_then(|c| c.wco_region.clone()).unwrap_or_default(),
-                        ]
-                    })
+                    let exact = q.is_some_and(|q| q.eq_ignore_ascii_case(&a.iata));
+                    (exact || keep_place(&a.country_iso2, &[&a.iata, &a.name, &a.city, cname]))
+                        .then(|| {
+                            vec![
+                                a.iata.clone(),
+                                a.name.clone(),
+                                a.city.clone(),
+                                iso3.to_string(),
+                                coord(a.lat),
+                                coord(a.lon),
+                                c.and_then(|c| c.wco_region.clone()).unwrap_or_default(),
+                            ]
+                        })
                 })
                 .collect(),
         },
@@ -232,7 +242,16 @@ mod tests {
     fn a_country_code_lists_its_ports_and_hs_keeps_leading_zeros() {
         let l = search(Table::Ports, Some("KEN"));
         assert!(l.rows.iter().any(|r| r[0] == "KEMBA"), "Mombasa");
-        assert!(l.rows.iter().all(|r| r[2] == "KEN"));
+        assert!(
+            l.rows.iter().all(|r| r[2] == "KEN"),
+            "a country code lists that country only"
+        );
+        let lao = search(Table::Airports, Some("LAO"));
+        assert!(lao.rows.iter().any(|r| r[0] == "VTE"), "Vientiane, Laos");
+        assert!(
+            lao.rows.iter().any(|r| r[0] == "LAO"),
+            "and the airport whose code it is"
+        );
         let hs = search(Table::Hs, Some("0901"));
         assert!(hs.rows.iter().any(|r| r[0] == "090111"), "coffee");
         assert!(hs.rows.iter().all(|r| r[0].starts_with("0901")));
