@@ -32,6 +32,14 @@ pub struct Args {
     /// Write replications.csv (+ schema), summary.json, world.json and plots here, e.g. --out out/cmp.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Compare the strategies without the scenario's operation (business as usual),
+    /// e.g. --no-operation.
+    #[arg(long)]
+    no_operation: bool,
+    /// Hold the inspection effort equal: scale each strategy's officer-hours so that
+    /// all spend as many as the one that spent least, e.g. --equal-effort.
+    #[arg(long)]
+    equal_effort: bool,
     /// Print summary.json's content on standard output instead of the table, e.g. --json.
     #[arg(long)]
     json: bool,
@@ -57,6 +65,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         &a.scenario,
         &Overrides {
             declarations: a.declarations,
+            seed: a.seed,
         },
     )?;
     let idx = a
@@ -64,9 +73,13 @@ pub fn execute(a: Args) -> Result<(), Error> {
         .iter()
         .map(|n| strategy_index(&w, n))
         .collect::<Result<Vec<_>, _>>()?;
-    let seed = a.seed.unwrap_or(w.seed);
+    let seed = w.seed;
     let bar = progress_bar((a.reps * idx.len()) as u64, a.quiet);
-    let c = compare::compare(&w, seed, a.reps, &idx, &|| bar.inc(1));
+    let options = compare::CompareOptions {
+        no_operation: a.no_operation,
+        equal_effort: a.equal_effort,
+    };
+    let c = compare::compare_with(&w, seed, a.reps, &idx, options, &|| bar.inc(1));
     bar.finish_and_clear();
     if a.json {
         emit_json(

@@ -44,8 +44,11 @@ pub struct Args {
     /// With --reps and an operation in the scenario: also run business as usual on
     /// the same seeds and report the operation's effect as a paired difference with
     /// its 95% CI (a single run always does), e.g. --reps 20 --baseline.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_operation")]
     baseline: bool,
+    /// Run the scenario without its operation (business as usual) only, e.g. --no-operation.
+    #[arg(long)]
+    no_operation: bool,
     /// Print the metrics as JSON on standard output instead of the table
     /// (metrics.json's content; with --reps, summary.json's), e.g. --json > m.json.
     #[arg(long)]
@@ -65,6 +68,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         &a.scenario,
         &Overrides {
             declarations: a.declarations,
+            seed: a.seed,
         },
     )?;
     let load_seconds = started.elapsed().as_secs_f64();
@@ -73,7 +77,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         .as_ref()
         .map(|n| strategy_index(&w, n))
         .transpose()?;
-    let seed = a.seed.unwrap_or(w.seed);
+    let seed = w.seed;
     if a.baseline && w.operation.is_none() {
         return Err(format!(
             "--baseline: {} has no operation to compare with business as usual",
@@ -88,7 +92,15 @@ pub fn execute(a: Args) -> Result<(), Error> {
     if let Some(reps) = a.reps {
         check_reps(reps)?;
         let bar = progress_bar(reps as u64 * (1 + a.baseline as u64), a.quiet);
-        let r = replicate_with_baseline(&w, seed, reps, strategy, a.baseline, &|| bar.inc(1));
+        let r = replicate_with_baseline(
+            &w,
+            seed,
+            reps,
+            strategy,
+            a.baseline,
+            a.no_operation,
+            &|| bar.inc(1),
+        );
         bar.finish_and_clear();
         if a.json {
             emit_json(r.summary_json(), &Provenance::new(&a.scenario, seed, reps)?)?;
@@ -135,7 +147,8 @@ pub fn execute(a: Args) -> Result<(), Error> {
     let opts = RunOptions {
         seed,
         strategy,
-        baseline: false,
+        baseline: a.no_operation,
+        ..Default::default()
     };
     let r = run_with_baseline(&w, &opts);
     let run_seconds = t0.elapsed().as_secs_f64();

@@ -29,6 +29,9 @@ pub struct Args {
     /// and plots, e.g. --out out/sweep. Run again with the same arguments to resume.
     #[arg(long)]
     out: PathBuf,
+    /// Run every cell without the scenario's operation (business as usual), e.g. --no-operation.
+    #[arg(long)]
+    no_operation: bool,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -47,6 +50,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         base_seed: a.seed.unwrap_or(s.seed),
         reps: a.reps,
         axes,
+        no_operation: a.no_operation,
     };
     let bar = ProgressBar::hidden();
     let r = sweep::run_sweep(

@@ -11,10 +11,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{csv_header, csv_row, metric_names, replicate, summarise};
+use super::{csv_header, csv_row, metric_names, replicate_arm, summarise};
 use crate::report::io::{ensure_dir, write_atomic};
 use crate::report::plots::{self, Band, BandPoint};
 use crate::scenario::{Scenario, validate::validate};
+use crate::sim::RunOptions;
 use crate::world::World;
 
 /// `--set` paths with a meaning of their own; every other path addresses the scenario's
@@ -57,6 +58,9 @@ pub struct Manifest {
     pub base_seed: u64,
     pub reps: usize,
     pub axes: Vec<Axis>,
+    /// Every cell without the scenario's operation (business as usual).
+    #[serde(default)]
+    pub no_operation: bool,
 }
 
 /// Every combination of axis values, the first axis varying slowest.
@@ -283,7 +287,9 @@ pub fn run_sweep(
         .collect();
     on_start((todo.len() * manifest.reps) as u64);
     for cell in &todo {
-        let (s, strategy) = apply(base, axes, cell)?;
+        let (mut s, strategy) = apply(base, axes, cell)?;
+        // `--seed` and the file's `seed` are one thing (a fixed population uses it).
+        s.seed = manifest.base_seed;
         let w = Arc::new(World::build(&s).map_err(|e| e.to_string())?);
         let strategy = match strategy {
             Some(name) => Some(w.strategy_index(&name).ok_or_else(|| {
@@ -294,7 +300,12 @@ pub fn run_sweep(
             })?),
             None => None,
         };
-        let reps = replicate(&w, manifest.base_seed, manifest.reps, strategy, progress);
+        let arm = RunOptions {
+            strategy,
+            baseline: manifest.no_operation,
+            ..Default::default()
+        };
+        let reps = replicate_arm(&w, manifest.base_seed, manifest.reps, &arm, progress);
         let mut rows = String::new();
         for r in &reps {
             rows.push_str(&csv_line(&csv_row(cell, r)));

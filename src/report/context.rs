@@ -17,9 +17,11 @@ use crate::world::World;
 pub struct Context {
     pub scenario: String,
     pub description: String,
+    /// First day of the measurement window (day 0 of every per-day series).
     pub start_date: String,
-    /// Last simulated day (inclusive).
+    /// Last day of the measurement window (inclusive).
     pub end_date: String,
+    /// Days of the measurement window.
     pub days: u32,
     pub declarations: u64,
     pub administrations: Vec<AdministrationInfo>,
@@ -75,6 +77,7 @@ pub struct OperationInfo {
 pub struct PhaseInfo {
     /// TargetBuilding, Interdiction, FollowUp or Reporting.
     pub kind: String,
+    /// Day of the measurement window (0 = `start_date`).
     pub start_day: u32,
     /// Exclusive.
     pub end_day: u32,
@@ -130,8 +133,9 @@ impl Context {
         Context {
             scenario: w.name.clone(),
             description: s.description.trim().to_string(),
-            start_date: w.date(0),
-            end_date: w.date(w.days.saturating_sub(1)),
+            // the measurement window: what the figures count (warm-up and drain are not)
+            start_date: w.date(w.warmup_days),
+            end_date: w.date(w.warmup_days + w.days.saturating_sub(1)),
             days: w.days,
             declarations: w.declarations,
             administrations: w
@@ -164,8 +168,8 @@ impl Context {
                     .iter()
                     .map(|(k, a, b)| PhaseInfo {
                         kind: format!("{k:?}"),
-                        start_day: *a,
-                        end_day: *b,
+                        start_day: a.saturating_sub(w.warmup_days),
+                        end_day: b.saturating_sub(w.warmup_days),
                         start_date: w.date(*a),
                         end_date: w.date(b.saturating_sub(1)),
                     })
@@ -175,7 +179,7 @@ impl Context {
                     .injects
                     .iter()
                     .map(|(d, text, _, _)| DayEvent {
-                        day: *d,
+                        day: d.saturating_sub(w.warmup_days),
                         date: w.date(*d),
                         event: text.clone(),
                     })

@@ -17,6 +17,10 @@ pub struct RunInfo {
     pub seed: u64,
     pub start_date: String,
     pub days: u32,
+    /// Days simulated before the window (not counted) and at most after it.
+    pub warmup_days: u32,
+    pub drain_days: u32,
+    pub fixed_population: bool,
     pub declarations: u64,
     /// The strategy every office was told to use, if overridden.
     pub strategy: Option<String>,
@@ -27,8 +31,11 @@ impl RunInfo {
         RunInfo {
             scenario: w.name.clone(),
             seed,
-            start_date: w.date(0),
+            start_date: w.date(w.warmup_days),
             days: w.days,
+            warmup_days: w.warmup_days,
+            drain_days: w.drain_days,
+            fixed_population: w.fixed_population,
             declarations: w.declarations,
             strategy: strategy.map(|s| w.strategies[s].name.clone()),
         }
@@ -88,9 +95,11 @@ pub struct OfficeRow {
     pub country: String,
     pub roles: String,
     pub strategy: String,
+    /// Officer-hours available over the window's days (surge, injects, closures).
     pub capacity_hours: f64,
+    /// Officer-hours on the window's shipments.
     pub officer_hours: f64,
-    /// Empty when the office had no capacity.
+    /// Officer-hours spent on the window's days / `capacity_hours` (empty if none).
     pub utilisation: Option<f64>,
     pub assessed: u64,
     pub assessed_illicit: u64,
@@ -134,8 +143,7 @@ pub fn office_rows_of(
                 strategy: w.strategies[strategy.unwrap_or(o.strategy)].name.clone(),
                 capacity_hours: ot.capacity_hours,
                 officer_hours: ot.officer_hours,
-                utilisation: (ot.capacity_hours > 0.0)
-                    .then(|| ot.officer_hours / ot.capacity_hours),
+                utilisation: (ot.capacity_hours > 0.0).then(|| ot.window_hours / ot.capacity_hours),
                 assessed: ot.assessed,
                 assessed_illicit: ot.assessed_illicit,
                 inspections: ot.inspections,
@@ -250,7 +258,12 @@ pub fn phase_rows(w: &World, t: &Tally) -> Vec<PhaseRow> {
         Some(plan) if !plan.phases.is_empty() => plan
             .phases
             .iter()
-            .map(|(k, a, b)| (format!("{k:?}"), *a, (*b).min(w.days)))
+            // window days: the per-day series start with the measurement window
+            .map(|(k, a, b)| {
+                let a = a.saturating_sub(w.warmup_days);
+                let b = b.saturating_sub(w.warmup_days).min(w.days);
+                (format!("{k:?}"), a, b)
+            })
             .collect(),
         _ => vec![("run".to_string(), 0, w.days)],
     };
@@ -267,8 +280,8 @@ pub fn phase_rows(w: &World, t: &Tally) -> Vec<PhaseRow> {
             let violations_found = sum(&t.violations_per_day, a, b);
             PhaseRow {
                 phase,
-                start_date: w.date(a),
-                end_date: w.date(b - 1),
+                start_date: w.date(a + w.warmup_days),
+                end_date: w.date(b - 1 + w.warmup_days),
                 days: b - a,
                 seizures,
                 seizures_per_day: seizures as f64 / (b - a) as f64,

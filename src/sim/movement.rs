@@ -62,7 +62,7 @@ fn arrive(
             if reopens < w.ticks() {
                 calendar.book(reopens, s);
             } else {
-                tally.fates(class(w, &s.cargo)).in_transit += 1;
+                count_in_transit(w, &s, tally);
                 record_missed(w, &s, s.voyage.stop as usize, "in_transit", tally);
             }
             return;
@@ -83,7 +83,11 @@ fn arrive(
 /// An illicit shipment that reached an office and leaves the simulation unseized, after
 /// `passed` stops of its route: a `missed.csv` row.
 fn record_missed(w: &Sim, s: &Shipment, passed: usize, fate: &'static str, tally: &mut Tally) {
-    if !s.cargo.is_illicit() || s.voyage.flags & Voyage::REACHED_OFFICE == 0 {
+    // counted like the fates: the window's shipments only
+    if !s.cargo.is_illicit()
+        || s.voyage.flags & Voyage::REACHED_OFFICE == 0
+        || !s.voyage.in_window()
+    {
         return;
     }
     let r = s.voyage.route;
@@ -135,11 +139,23 @@ pub fn role_at(w: &Sim, v: &Voyage) -> Role {
     }
 }
 
+/// A window shipment that can no longer arrive before the run's last tick: its fate is
+/// unknown.
+fn count_in_transit(w: &Sim, s: &Shipment, tally: &mut Tally) {
+    if s.voyage.in_window() {
+        let fates = tally.fates(class(w, &s.cargo));
+        fates.in_transit += 1;
+        if s.voyage.flags & Voyage::REACHED_OFFICE != 0 {
+            fates.reached_office_in_transit += 1;
+        }
+    }
+}
+
 /// Release a shipment from its current stop after `dwell` hours: deliver it if this was
 /// its destination, otherwise book its arrival at the next stop (after waiting for the
-/// service's next departure). Arrivals after the run's end count as in transit and leave
-/// the simulation, since nothing can happen to them any more. A shipment that leaves is
-/// dropped here.
+/// service's next departure). Arrivals after the run's last tick count as in transit and
+/// leave the simulation, since nothing can happen to them any more. A shipment that
+/// leaves is dropped here; only window shipments are counted.
 pub fn advance(
     w: &Sim,
     mut s: Shipment,
@@ -149,11 +165,12 @@ pub fn advance(
     calendar: &mut Calendar,
     tally: &mut Tally,
 ) {
-    let fates = tally.fates(class(w, &s.cargo));
     let v = &mut s.voyage;
     let legs = w.routes.legs_of(v.route);
     let Some(leg) = legs.get(v.stop as usize) else {
-        fates.delivered += 1;
+        if v.in_window() {
+            tally.fates(class(w, &s.cargo)).delivered += 1;
+        }
         let passed = v.stop as usize + 1;
         record_missed(w, &s, passed, "delivered", tally);
         return;
@@ -166,8 +183,8 @@ pub fn advance(
     // resolution.
     let due = (v.hour / w.tick_hours).max(tick + 1);
     if due >= w.ticks() {
-        fates.in_transit += 1;
-        let passed = v.stop as usize;
+        count_in_transit(w, &s, tally);
+        let passed = s.voyage.stop as usize;
         record_missed(w, &s, passed, "in_transit", tally);
     } else {
         calendar.book(due, s);
