@@ -355,7 +355,7 @@ const KNOWN: &[(&str, &str, Option<&str>, &str)] = &[
         "phase",
         S,
         None,
-        "TargetBuilding, Interdiction, FollowUp, Reporting, or `run` without an operation",
+        "TargetBuilding, Interdiction, FollowUp, Reporting (or `run` without an operation), then Drain: the window's shipments finishing their voyages after it",
     ),
     ("start_date", "date", None, "first day of the phase"),
     (

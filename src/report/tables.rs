@@ -267,6 +267,12 @@ pub fn phase_rows(w: &World, t: &Tally) -> Vec<PhaseRow> {
             .collect(),
         _ => vec![("run".to_string(), 0, w.days)],
     };
+    // the drain: the window's shipments finishing their voyages (their seizures count)
+    let mut windows = windows;
+    let series = t.seizures_per_day.len() as u32;
+    if series > w.days {
+        windows.push(("Drain".to_string(), w.days, series));
+    }
     let sum = |v: &[u64], a: u32, b: u32| -> u64 {
         v.get(a as usize..(b as usize).min(v.len()))
             .map_or(0, |s| s.iter().sum())

@@ -20,6 +20,7 @@ pub fn phase_fill(kind: &str) -> &'static str {
         "TargetBuilding" => "#e8eef7",
         "Interdiction" => "#fbe3d3",
         "FollowUp" => "#e3f1e6",
+        "Drain" => "#ececec",
         _ => "#efe8f5",
     }
 }
@@ -32,6 +33,7 @@ pub fn phase_name(kind: &str) -> &'static str {
         "FollowUp" => "follow-up",
         "Reporting" => "reporting",
         "run" => "whole run",
+        "Drain" => "drain",
         _ => "phase",
     }
 }
@@ -123,13 +125,17 @@ pub fn daily(series: &[Series], dates: &[String], phases: &[PhaseInfo], y_label:
             h - t - b,
             phase_fill(&p.kind)
         );
-        let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#444\">{}</text>",
-            (x0 + x1) / 2.0,
-            t - 6.0,
-            esc(phase_name(&p.kind))
-        );
+        // a label only where it fits over its band (the table below names every phase)
+        let name = phase_name(&p.kind);
+        if x1 - x0 >= 6.8 * name.chars().count() as f64 {
+            let _ = write!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#444\">{}</text>",
+                (x0 + x1) / 2.0,
+                t - 6.0,
+                esc(name)
+            );
+        }
     }
     // grid and y axis
     for v in &ticks {

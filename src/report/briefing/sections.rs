@@ -772,15 +772,45 @@ fn daily_section(f: &Folder) -> String {
         }
         Kind::Sweep => return String::new(),
     };
-    let n = series.iter().map(|s| s.values.len()).max().unwrap_or(0);
+    // Up to the last day with a seizure (the drain's long tail of empty days would
+    // squeeze the operation's weeks), but never shorter than the window.
+    let last = series
+        .iter()
+        .flat_map(|s| s.values.iter().rposition(|v| *v > 0.0))
+        .max()
+        .map_or(0, |i| i + 4);
+    let full = series.iter().map(|s| s.values.len()).max().unwrap_or(0);
+    let n = last.max(f.context.days as usize).min(full);
     if n == 0 {
         return String::new();
+    }
+    let series: Vec<Series> = series
+        .into_iter()
+        .map(|s| Series {
+            values: s.values.into_iter().take(n).collect(),
+            ..s
+        })
+        .collect();
+    // After the window, its shipments finish their voyages (the drain): shaded too, so
+    // the seizures made then are not read as the operation's days.
+    let mut phases = phases;
+    let window = f.context.days;
+    if n as u32 > window {
+        phases.push(crate::report::context::PhaseInfo {
+            kind: "Drain".into(),
+            start_day: window,
+            end_day: n as u32,
+            start_date: f.context.date(window),
+            end_date: f.context.date(n as u32 - 1),
+        });
     }
     let svg = charts::daily(&series, &dates(f, n), &phases, "seizures per day");
     let caption = if phases.is_empty() {
         what.to_string()
     } else {
-        format!("{what}; the operation's phases shaded.")
+        format!(
+            "{what}; the operation's phases shaded, then the drain (grey): the window's shipments finishing their voyages, whose seizures count."
+        )
     };
     let mut body = figure(&svg, &caption);
     if let Some((h, rows)) = f.tables.get("phases.csv") {
