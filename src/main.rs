@@ -34,6 +34,10 @@ enum Command {
     New(cmd::new::Args),
     /// Check a scenario file and report every problem with file:line:col.
     Validate(cmd::validate::Args),
+    /// Re-run the run an event log (`stce run --events`) describes and check every row.
+    Replay(cmd::replay::Args),
+    /// Replay a file of declarations through the strategies at given inspection rates.
+    Trace(cmd::trace::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +49,8 @@ fn main() -> ExitCode {
         Command::Report(a) => cmd::report::execute(a),
         Command::List(a) => cmd::list::execute(a),
         Command::New(a) => cmd::new::execute(a),
+        Command::Replay(a) => cmd::replay::execute(a),
+        Command::Trace(a) => cmd::trace::execute(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,9 +5,11 @@ pub mod compare;
 pub mod list;
 pub mod new;
 pub mod profile;
+pub mod replay;
 pub mod report;
 pub mod run;
 pub mod sweep;
+pub mod trace;
 pub mod validate;
 
 use indicatif::{ProgressBar, ProgressStyle};

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use stce::experiment::estimates_table;
-use stce::experiment::runs::{replicate_with_baseline, run_with_baseline};
+use stce::experiment::runs::{replicate_with_baseline, run_with_baseline_recorded};
 use stce::report::folder::complete;
 use stce::report::provenance::Provenance;
 use stce::report::summary::{operation_effect, summary};
@@ -60,6 +60,10 @@ pub struct Args {
     /// single run, the time of each stage (on standard error), e.g. --profile.
     #[arg(long)]
     profile: bool,
+    /// Write the event log of the run here (gzip-compressed CSV, one row per
+    /// declaration; e.g. events.csv.gz). `stce replay FILE --verify` re-runs and checks it.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -87,6 +91,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
     }
     if a.baseline && a.reps.is_none() {
         return Err("--baseline goes with --reps N (a single run always runs business as usual beside an operation)".into());
+    }
+    if a.events.is_some() && a.reps.is_some() {
+        return Err("--events records one run: drop --reps (or run each seed with --seed)".into());
     }
     let t0 = Instant::now();
     if let Some(reps) = a.reps {
@@ -150,8 +157,29 @@ pub fn execute(a: Args) -> Result<(), Error> {
         baseline: a.no_operation,
         ..Default::default()
     };
-    let r = run_with_baseline(&w, &opts);
+    let mut r = run_with_baseline_recorded(&w, &opts, a.events.is_some());
     let run_seconds = t0.elapsed().as_secs_f64();
+    if let (Some(path), Some(log)) = (&a.events, r.events.take()) {
+        let header = stce::events::file::Header {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: a.scenario.display().to_string(),
+            scenario_sha256: stce::events::file::sha256_hex(&std::fs::read(&a.scenario)?),
+            seed,
+            declarations: a.declarations,
+            strategy: strategy.map(|s| w.strategies[s].name.clone()),
+            no_operation: a.no_operation,
+        };
+        let t = Instant::now();
+        stce::events::file::write(path, &header, &w, &log)?;
+        if a.profile {
+            eprintln!(
+                "event log: {} rows written in {:.2} s to {}",
+                log.declared.len(),
+                t.elapsed().as_secs_f64(),
+                path.display()
+            );
+        }
+    }
     let info = tables::RunInfo::new(&w, seed, strategy);
     if a.json {
         let m = tables::metrics_json(&info, &r.result.tally, &r.result.metrics, r.effect.as_ref())?;
