@@ -21,7 +21,18 @@ const PLACEHOLDERS: &[&str] = &[
 fn readme_commands(readme: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut in_block = false;
+    // a shell line continued with `\` is one command
+    let mut joined: Vec<String> = Vec::new();
+    let mut pending = String::new();
     for line in readme.lines() {
+        if let Some(head) = line.trim_end().strip_suffix('\\') {
+            pending.push_str(head);
+            pending.push(' ');
+            continue;
+        }
+        joined.push(std::mem::take(&mut pending) + line);
+    }
+    for line in &joined {
         let t = line.trim();
         if t.starts_with("```") {
             in_block = !in_block;
@@ -36,8 +47,13 @@ fn readme_commands(readme: &str) -> Vec<Vec<String>> {
                 candidates.push(t.to_string());
             }
         } else {
+            // inline: a whole command, not an option named in prose (`stce run --events`)
             for (i, part) in line.split('`').enumerate() {
-                if i % 2 == 1 && part.starts_with("stce ") {
+                let positional = part
+                    .split_whitespace()
+                    .nth(2)
+                    .is_some_and(|a| !a.starts_with('-'));
+                if i % 2 == 1 && part.starts_with("stce ") && positional {
                     candidates.push(part.to_string());
                 }
             }
@@ -105,7 +121,11 @@ fn every_command_in_the_readme_runs() {
         );
     }
     let dir = tempfile::tempdir().unwrap();
-    std::os::unix::fs::symlink(repo().join("scenarios"), dir.path().join("scenarios")).unwrap();
+    for d in ["scenarios", "examples"] {
+        if repo().join(d).exists() {
+            std::os::unix::fs::symlink(repo().join(d), dir.path().join(d)).unwrap();
+        }
+    }
     for args in commands {
         let args = scaled(args);
         let out = Command::new(env!("CARGO_BIN_EXE_stce"))
