@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long = "strategy", required = true, num_args = 1)]
     strategies: Vec<String>,
     /// Seeded replications per strategy (2 or more), e.g. --reps 50.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = 30, value_parser = super::at_least_one)]
     reps: usize,
     /// Base seed (default: the scenario's), e.g. --seed 7.
     #[arg(long)]
@@ -32,6 +32,10 @@ pub struct Args {
     /// Write replications.csv (+ schema), summary.json, world.json and plots here, e.g. --out out/cmp.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Refuse to start when the estimated memory exceeds this, e.g. --max-memory 4G; the
+    /// default limit is the memory available on the machine.
+    #[arg(long, value_parser = super::memory_size)]
+    max_memory: Option<u64>,
     /// Compare the strategies without the scenario's operation (business as usual),
     /// e.g. --no-operation.
     #[arg(long)]
@@ -65,6 +69,8 @@ pub fn execute(a: Args) -> Result<(), Error> {
         &a.scenario,
         &Overrides {
             declarations: a.declarations,
+            runs_at_once: super::at_once(a.reps * a.strategies.len()),
+            max_memory: a.max_memory,
             seed: a.seed,
         },
     )?;

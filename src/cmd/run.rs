@@ -39,7 +39,7 @@ pub struct Args {
     strategy: Option<String>,
     /// Seeded replications (2 or more), run in parallel; metrics reported as mean and
     /// 95% CI, e.g. --reps 20. Without it: one run.
-    #[arg(long)]
+    #[arg(long, value_parser = super::at_least_one)]
     reps: Option<usize>,
     /// With --reps and an operation in the scenario: also run business as usual on
     /// the same seeds and report the operation's effect as a paired difference with
@@ -64,6 +64,10 @@ pub struct Args {
     /// declaration; e.g. events.csv.gz). `stce replay FILE --verify` re-runs and checks it.
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
+    /// Refuse to start when the run's estimated memory exceeds this (e.g. 4G); the
+    /// default limit is the memory available on the machine.
+    #[arg(long, value_parser = super::memory_size)]
+    max_memory: Option<u64>,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -72,6 +76,12 @@ pub fn execute(a: Args) -> Result<(), Error> {
         &a.scenario,
         &Overrides {
             declarations: a.declarations,
+            // 0: a single run, with its baseline beside it if there is an operation.
+            runs_at_once: match a.reps {
+                Some(reps) => super::at_once(reps * (1 + a.baseline as usize)),
+                None => 0,
+            },
+            max_memory: a.max_memory,
             seed: a.seed,
         },
     )?;

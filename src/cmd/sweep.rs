@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(long = "set", required = true)]
     sets: Vec<String>,
     /// Seeded replications per cell (2 or more), e.g. --reps 20.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = super::at_least_one)]
     reps: usize,
     /// Base seed (default: the scenario's), e.g. --seed 7.
     #[arg(long)]
@@ -29,6 +29,10 @@ pub struct Args {
     /// and plots, e.g. --out out/sweep. Run again with the same arguments to resume.
     #[arg(long)]
     out: PathBuf,
+    /// When --out holds a different sweep (another scenario, seed, reps or axes), move
+    /// it aside to <out>.superseded-N and start over instead of refusing, e.g. --force.
+    #[arg(long)]
+    force: bool,
     /// Run every cell without the scenario's operation (business as usual), e.g. --no-operation.
     #[arg(long)]
     no_operation: bool,
@@ -45,13 +49,28 @@ pub fn execute(a: Args) -> Result<(), Error> {
         .iter()
         .map(|x| sweep::Axis::parse(x))
         .collect::<Result<Vec<_>, _>>()?;
-    let manifest = sweep::Manifest {
-        scenario: a.scenario.display().to_string(),
-        base_seed: a.seed.unwrap_or(s.seed),
-        reps: a.reps,
+    let manifest = sweep::Manifest::new(
+        &a.scenario,
+        &s,
+        a.seed.unwrap_or(s.seed),
+        a.reps,
         axes,
-        no_operation: a.no_operation,
-    };
+        a.no_operation,
+    )?;
+    sweep::check_cells(&s, &manifest.axes)?;
+    if let Some(old) = sweep::existing(&a.out)?
+        && let Err(why) = manifest.resumes(&old, &a.out)
+    {
+        if !a.force {
+            return Err(why.into());
+        }
+        let to = sweep::set_aside(&a.out)?;
+        eprintln!(
+            "--force: the sweep there is kept in {}; starting over in {}",
+            to.display(),
+            a.out.display()
+        );
+    }
     let bar = ProgressBar::hidden();
     let r = sweep::run_sweep(
         &s,

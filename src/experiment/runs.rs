@@ -11,7 +11,7 @@ use super::{
     Replication, csv_header, csv_row, mean_daily_seizures, paired_effect, replicate_runs, summarise,
 };
 use crate::metrics::stats::Estimate;
-use crate::report::io::{ensure_dir, write_atomic};
+use crate::report::io::{OutputSet, write_atomic};
 use crate::report::tables::OperationEffect;
 use crate::sim::{Profile, RunOptions, RunOutput, run_profiled, run_recorded};
 use crate::world::World;
@@ -145,7 +145,8 @@ impl Replicated {
 
     /// Write `replications.csv` and `summary.json` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        ensure_dir(dir)?;
+        let set = OutputSet::begin(dir)?;
+        let dir = set.dir();
         // Business-as-usual rows sit beside the operation's, so the paired differences
         // can be recomputed from this file alone.
         let mut wtr = csv::Writer::from_writer(Vec::new());
@@ -169,6 +170,7 @@ impl Replicated {
             &dir.join("summary.json"),
             &serde_json::to_vec_pretty(&self.summary_json())?,
         )?;
+        set.commit()?;
         Ok(())
     }
 }

@@ -8,5 +8,5 @@ pub mod starter;
 pub mod validate;
 
 pub use error::{Problem, ScenarioError};
-pub use load::{load, parse};
+pub use load::{load, parse, parse_bytes};
 pub use schema::*;
