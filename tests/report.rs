@@ -135,6 +135,20 @@ fn report_of_every_command_has_its_sections_and_makes_no_request() {
         let out = stce(&["report", dir.to_str().unwrap()]);
         assert!(out.status.success(), "{name}: {}", text(&out.stderr));
         let page = dir.join("report.html");
+        // a folder written as a set (not the streamed sweep) still verifies as one,
+        // briefing and companions included, and lists every file
+        if dir.join(stce::report::io::MANIFEST).exists() {
+            let m = stce::report::io::verify(dir).unwrap_or_else(|e| panic!("{name}: {e}"));
+            for e in std::fs::read_dir(dir).unwrap() {
+                let f = e.unwrap().file_name().to_string_lossy().into_owned();
+                assert!(
+                    f == stce::report::io::MANIFEST
+                        || f.starts_with('.')
+                        || m.files.contains_key(&f),
+                    "{name}: {f} is not in the manifest"
+                );
+            }
+        }
         let html = text(&read(&page));
         assert!(
             html.contains("Content-Security-Policy") && html.contains("default-src 'none'"),
@@ -341,7 +355,10 @@ fn every_json_carries_the_provenance() {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
             let file = p.file_name().unwrap().to_string_lossy().into_owned();
-            if !file.ends_with(".json") || file.ends_with(".schema.json") {
+            if !file.ends_with(".json")
+                || file.ends_with(".schema.json")
+                || file == stce::report::io::MANIFEST
+            {
                 continue;
             }
             let v: serde_json::Value = serde_json::from_slice(&read(&p)).unwrap();

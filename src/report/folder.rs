@@ -24,5 +24,8 @@ pub fn complete(
     let p = Provenance::new(scenario, base_seed, replications)?;
     stamp_dir(dir, &p)?;
     write_schemas(dir)?;
+    // The set's manifest lists these files too, so the folder verifies as a whole and
+    // the next run into it may replace it.
+    super::io::reseal(dir)?;
     Ok(())
 }

@@ -91,7 +91,7 @@ pub fn stamp_dir(dir: &Path, p: &Provenance) -> io::Result<()> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name.ends_with(".schema.json") {
+        if name.ends_with(".schema.json") || name == super::io::MANIFEST {
             continue;
         }
         let bytes = std::fs::read(&path).map_err(|e| with_path(e, "cannot read", &path))?;

@@ -134,5 +134,7 @@ pub fn write_report(dir: &Path) -> Result<PathBuf, String> {
     let page = render(dir)?;
     let path = dir.join("report.html");
     write_atomic(&path, page.as_bytes()).map_err(|e| e.to_string())?;
+    // the briefing belongs to the folder's set: its manifest lists it
+    super::io::reseal(dir).map_err(|e| e.to_string())?;
     Ok(path)
 }
