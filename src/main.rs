@@ -26,6 +26,12 @@ enum Command {
     Compare(cmd::compare::Args),
     /// Run a grid of scenario variants; resumable.
     Sweep(cmd::sweep::Args),
+    /// Write report.html, a self-contained briefing, into an output folder.
+    Report(cmd::report::Args),
+    /// Find ports, airports, countries, HS codes, CAS numbers or strategy kinds.
+    List(cmd::list::Args),
+    /// Write a commented starter scenario for a set of countries.
+    New(cmd::new::Args),
     /// Check a scenario file and report every problem with file:line:col.
     Validate(cmd::validate::Args),
     /// Re-run the run an event log (`stce run --events`) describes and check every row.
@@ -44,6 +50,9 @@ fn main() -> ExitCode {
         Command::Compare(a) => cmd::compare::execute(a),
         Command::Sweep(a) => cmd::sweep::execute(a),
         Command::Validate(a) => cmd::validate::execute(a),
+        Command::Report(a) => cmd::report::execute(a),
+        Command::List(a) => cmd::list::execute(a),
+        Command::New(a) => cmd::new::execute(a),
         Command::Replay(a) => cmd::replay::execute(a),
         Command::Trace(a) => cmd::trace::execute(a),
         Command::Exercise(a) => cmd::exercise::execute(a),

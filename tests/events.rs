@@ -45,7 +45,13 @@ fn verify(log: &Path) -> std::process::Output {
 /// The number after `word` in the run summary.
 fn count_after(summary: &str, word: &str) -> u64 {
     let rest = &summary[summary.find(word).unwrap_or_else(|| panic!("{word}")) + word.len()..];
-    rest.split_whitespace().next().unwrap().parse().unwrap()
+    // the summary separates thousands ("4,000")
+    rest.split_whitespace()
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap()
 }
 
 #[test]

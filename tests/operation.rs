@@ -364,7 +364,7 @@ fn the_binary_writes_operation_figures_and_the_timeline() {
     assert_eq!(rows, seized + 1);
     let json: serde_json::Value =
         serde_json::from_slice(&read(&dir.path().join("seizures.json"))).unwrap();
-    assert_eq!(json.as_array().unwrap().len() as u64, seized);
+    assert_eq!(json["seizures"].as_array().unwrap().len() as u64, seized);
 }
 
 /// An export office with one scan a day cannot inspect most of what its profile marks:

@@ -158,7 +158,9 @@ fn replications_are_identical_whatever_the_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let mut csvs = Vec::new();
     for threads in ["1", "2"] {
-        let out = dir.path().join(format!("t{threads}"));
+        // The same --out both times: summary.json records the command line.
+        let out = dir.path().join("out");
+        let _ = std::fs::remove_dir_all(&out);
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_stce"))
             .args([
                 "compare",

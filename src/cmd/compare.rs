@@ -3,44 +3,68 @@
 use std::path::PathBuf;
 
 use stce::experiment::compare;
+use stce::report::provenance::Provenance;
 use stce::{Overrides, load_world};
 
-use super::{Error, progress_bar, strategy_index};
+use super::{Error, check_reps, emit, emit_json, progress_bar, strategy_index};
 
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  stce compare scenarios/asean-cosmo.ron --strategy random --strategy risk-score --reps 20
+  stce compare scenarios/tutorial.ron --strategy random --strategy risk --strategy profiles --reps 30 --out out/cmp && stce report out/cmp")]
 pub struct Args {
-    /// Scenario file (RON).
+    /// Scenario file (RON), e.g. scenarios/asean-cosmo.ron.
     scenario: PathBuf,
-    /// A strategy of the scenario, applied at every office; give two or more. The
-    /// first is the baseline of the paired differences.
+    /// A strategy of the scenario, applied at every office; give two or more, each
+    /// once. The first is the baseline of the paired differences, e.g.
+    /// --strategy random --strategy risk-score.
     #[arg(long = "strategy", required = true, num_args = 1)]
     strategies: Vec<String>,
-    /// Seeded replications per strategy.
+    /// Seeded replications per strategy (2 or more), e.g. --reps 50.
     #[arg(long, default_value_t = 30, value_parser = super::at_least_one)]
     reps: usize,
-    /// Base seed (default: the scenario's).
+    /// Base seed (default: the scenario's), e.g. --seed 7.
     #[arg(long)]
     seed: Option<u64>,
-    /// Override the scenario's number of declarations.
+    /// Override the scenario's number of declarations, e.g. --declarations 100000.
     #[arg(long)]
     declarations: Option<u64>,
-    /// Write replications.csv, summary.json and plots here.
+    /// Write replications.csv (+ schema), summary.json, world.json and plots here, e.g. --out out/cmp.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Refuse to start when the estimated memory exceeds this (e.g. 4G); the default
-    /// limit is the memory available on the machine.
+    /// Refuse to start when the estimated memory exceeds this, e.g. --max-memory 4G; the
+    /// default limit is the memory available on the machine.
     #[arg(long, value_parser = super::memory_size)]
     max_memory: Option<u64>,
-    /// Compare the strategies without the scenario's operation (business as usual).
+    /// Compare the strategies without the scenario's operation (business as usual),
+    /// e.g. --no-operation.
     #[arg(long)]
     no_operation: bool,
     /// Hold the inspection effort equal: scale each strategy's officer-hours so that
-    /// all spend as many as the one that spent least.
+    /// all spend as many as the one that spent least, e.g. --equal-effort.
     #[arg(long)]
     equal_effort: bool,
+    /// Print summary.json's content on standard output instead of the table, e.g. --json.
+    #[arg(long)]
+    json: bool,
+    /// No progress bar and no "wrote …" line.
+    #[arg(long)]
+    quiet: bool,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
+    if a.strategies.len() < 2 {
+        return Err("compare needs at least two --strategy".into());
+    }
+    for (i, s) in a.strategies.iter().enumerate() {
+        if a.strategies[..i].contains(s) {
+            return Err(format!(
+                "--strategy {s} is given twice: a strategy compared with itself has a difference of zero by construction; give each strategy once"
+            )
+            .into());
+        }
+    }
+    check_reps(a.reps)?;
     let w = load_world(
         &a.scenario,
         &Overrides {
@@ -50,28 +74,37 @@ pub fn execute(a: Args) -> Result<(), Error> {
             seed: a.seed,
         },
     )?;
-    if a.strategies.len() < 2 {
-        return Err("compare needs at least two --strategy".into());
-    }
     let idx = a
         .strategies
         .iter()
         .map(|n| strategy_index(&w, n))
         .collect::<Result<Vec<_>, _>>()?;
-    let bar = progress_bar((a.reps * idx.len()) as u64);
+    let seed = w.seed;
+    let bar = progress_bar((a.reps * idx.len()) as u64, a.quiet);
     let options = compare::CompareOptions {
         no_operation: a.no_operation,
         equal_effort: a.equal_effort,
     };
-    let c = compare::compare_with(&w, w.seed, a.reps, &idx, options, &|| bar.inc(1));
+    let c = compare::compare_with(&w, seed, a.reps, &idx, options, &|| bar.inc(1));
     bar.finish_and_clear();
-    print!("{}", c.table());
+    if a.json {
+        emit_json(
+            c.summary_json(),
+            &Provenance::new(&a.scenario, seed, a.reps)?,
+        )?;
+    } else {
+        emit(&c.table())?;
+    }
     if let Some(dir) = a.out {
         c.write(&dir)?;
-        println!(
-            "wrote {}/replications.csv, summary.json and plots (PNG and SVG)",
-            dir.display()
-        );
+        c.write_offices(&dir, &w)?;
+        stce::report::folder::complete(&dir, &a.scenario, &w, seed, a.reps)?;
+        if !a.quiet && !a.json {
+            emit(&format!(
+                "wrote {}/replications.csv, offices.csv, summary.json, world.json, schemas and plots (PNG and SVG)\n",
+                dir.display()
+            ))?;
+        }
     }
     Ok(())
 }

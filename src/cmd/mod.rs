@@ -3,8 +3,11 @@
 
 pub mod compare;
 pub mod exercise;
+pub mod list;
+pub mod new;
 pub mod profile;
 pub mod replay;
+pub mod report;
 pub mod run;
 pub mod sweep;
 pub mod trace;
@@ -57,10 +60,50 @@ pub fn at_once(jobs: usize) -> u64 {
     jobs.min(rayon::current_num_threads()).max(1) as u64
 }
 
-pub fn progress_bar(total: u64) -> ProgressBar {
+/// A progress bar on standard error, or none with `--quiet`.
+pub fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
     let bar = ProgressBar::new(total);
     bar.set_style(progress_style());
     bar
+}
+
+/// Print to standard output. A closed pipe (`stce … | head -1`) or a full disk is an
+/// error with a message, never a panic as `print!` would make it.
+pub fn emit(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write to standard output: {e}").into())
+}
+
+/// JSON on standard output, with the provenance block first.
+pub fn emit_json(
+    mut value: serde_json::Value,
+    provenance: &stce::report::provenance::Provenance,
+) -> Result<(), Error> {
+    if let serde_json::Value::Object(m) = &mut value {
+        m.shift_remove("provenance");
+        let mut out = serde_json::Map::new();
+        out.insert("provenance".into(), serde_json::to_value(provenance)?);
+        out.extend(std::mem::take(m));
+        value = serde_json::Value::Object(out);
+    }
+    emit(&format!("{}\n", serde_json::to_string_pretty(&value)?))
+}
+
+/// `--reps` where a 95% interval is shown: one replication has none.
+pub fn check_reps(reps: usize) -> Result<(), Error> {
+    if reps < 2 {
+        return Err(format!(
+            "--reps {reps}: a 95% confidence interval needs at least 2 replications (it is computed from their spread); use --reps 2 or more"
+        )
+        .into());
+    }
+    Ok(())
 }
 
 pub fn progress_style() -> ProgressStyle {

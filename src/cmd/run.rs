@@ -5,44 +5,59 @@ use std::time::Instant;
 
 use stce::experiment::estimates_table;
 use stce::experiment::runs::{replicate_with_baseline, run_with_baseline_recorded};
+use stce::report::folder::complete;
+use stce::report::provenance::Provenance;
 use stce::report::summary::{operation_effect, summary};
 use stce::report::tables;
 use stce::sim::RunOptions;
 use stce::{Overrides, load_world};
 
 use super::profile::RunsProfile;
-use super::{Error, progress_bar, strategy_index};
+use super::{Error, check_reps, emit, emit_json, progress_bar, strategy_index};
 
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  stce run scenarios/asean-cosmo.ron
+  stce run scenarios/asean-cosmo.ron --seed 7 --out out/asean && stce report out/asean
+  stce run scenarios/asean-cosmo.ron --reps 20 --baseline --out out/asean-reps
+  stce run scenarios/tutorial.ron --json --quiet > metrics.json")]
 pub struct Args {
     /// Scenario file (RON), e.g. scenarios/asean-cosmo.ron.
     scenario: PathBuf,
-    /// Seed of the run (default: the scenario's).
+    /// Seed of the run (default: the scenario's), e.g. --seed 7.
     #[arg(long)]
     seed: Option<u64>,
     /// Write metrics.json, offices.csv and seizures.csv here (with --reps:
-    /// summary.json and replications.csv).
+    /// summary.json and replications.csv), each CSV with its .schema.json, e.g. --out out/asean.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Override the scenario's number of declarations.
+    /// Override the scenario's number of declarations, e.g. --declarations 1000000.
     #[arg(long)]
     declarations: Option<u64>,
-    /// Make every office use this strategy (a name from the scenario).
+    /// Make every office use this strategy (a name from the scenario), e.g. --strategy random.
     #[arg(long)]
     strategy: Option<String>,
-    /// Seeded replications, run in parallel; metrics reported as mean and 95% CI.
-    #[arg(long, default_value_t = 1, value_parser = super::at_least_one)]
-    reps: usize,
+    /// Seeded replications (2 or more), run in parallel; metrics reported as mean and
+    /// 95% CI, e.g. --reps 20. Without it: one run.
+    #[arg(long, value_parser = super::at_least_one)]
+    reps: Option<usize>,
     /// With --reps and an operation in the scenario: also run business as usual on
     /// the same seeds and report the operation's effect as a paired difference with
-    /// its 95% CI (a single run always does).
+    /// its 95% CI (a single run always does), e.g. --reps 20 --baseline.
     #[arg(long, conflicts_with = "no_operation")]
     baseline: bool,
-    /// Run the scenario without its operation (business as usual) only.
+    /// Run the scenario without its operation (business as usual) only, e.g. --no-operation.
     #[arg(long)]
     no_operation: bool,
+    /// Print the metrics as JSON on standard output instead of the table
+    /// (metrics.json's content; with --reps, summary.json's), e.g. --json > m.json.
+    #[arg(long)]
+    json: bool,
+    /// No progress bar and no "wrote …" lines; errors still go to standard error.
+    #[arg(long)]
+    quiet: bool,
     /// Print wall time, declarations simulated per second, peak memory and, for a
-    /// single run, the time of each stage (on standard error).
+    /// single run, the time of each stage (on standard error), e.g. --profile.
     #[arg(long)]
     profile: bool,
     /// Write the event log of the run here (gzip-compressed CSV, one row per
@@ -62,17 +77,20 @@ pub fn execute(a: Args) -> Result<(), Error> {
         &Overrides {
             declarations: a.declarations,
             // 0: a single run, with its baseline beside it if there is an operation.
-            runs_at_once: if a.reps > 1 {
-                super::at_once(a.reps * (1 + a.baseline as usize))
-            } else {
-                0
+            runs_at_once: match a.reps {
+                Some(reps) => super::at_once(reps * (1 + a.baseline as usize)),
+                None => 0,
             },
             max_memory: a.max_memory,
             seed: a.seed,
         },
     )?;
     let load_seconds = started.elapsed().as_secs_f64();
-    let strategy = a.strategy.map(|n| strategy_index(&w, &n)).transpose()?;
+    let strategy = a
+        .strategy
+        .as_ref()
+        .map(|n| strategy_index(&w, n))
+        .transpose()?;
     let seed = w.seed;
     if a.baseline && w.operation.is_none() {
         return Err(format!(
@@ -81,42 +99,60 @@ pub fn execute(a: Args) -> Result<(), Error> {
         )
         .into());
     }
-    if a.events.is_some() && a.reps > 1 {
+    if a.baseline && a.reps.is_none() {
+        return Err("--baseline goes with --reps N (a single run always runs business as usual beside an operation)".into());
+    }
+    if a.events.is_some() && a.reps.is_some() {
         return Err("--events records one run: drop --reps (or run each seed with --seed)".into());
     }
     let t0 = Instant::now();
-    if a.reps > 1 {
-        let bar = progress_bar(a.reps as u64 * (1 + a.baseline as u64));
+    if let Some(reps) = a.reps {
+        check_reps(reps)?;
+        let bar = progress_bar(reps as u64 * (1 + a.baseline as u64), a.quiet);
         let r = replicate_with_baseline(
             &w,
             seed,
-            a.reps,
+            reps,
             strategy,
             a.baseline,
             a.no_operation,
             &|| bar.inc(1),
         );
         bar.finish_and_clear();
-        println!(
-            "{} — {} replications (base seed {}), mean and 95% CI\n",
-            w.name, a.reps, seed
-        );
-        print!("{}", estimates_table(&r.summary()));
-        if let (Some(effect), Some(plan)) = (r.effect(), &w.operation) {
-            println!(
-                "\nWhat \"{}\" added: with operation − business as usual, paired on the same seeds\n",
-                plan.name
+        if a.json {
+            emit_json(r.summary_json(), &Provenance::new(&a.scenario, seed, reps)?)?;
+        } else {
+            let mut text = format!(
+                "{} — {} replications (base seed {}), mean and 95% CI\n\n{}",
+                w.name,
+                reps,
+                seed,
+                estimates_table(&r.summary())
             );
-            print!("{}", estimates_table(&effect));
+            if let (Some(effect), Some(plan)) = (r.effect(), &w.operation) {
+                text.push_str(&format!(
+                    "\nWhat \"{}\" added: with operation − business as usual, paired on the same seeds\n\n{}",
+                    plan.name,
+                    estimates_table(&effect)
+                ));
+            }
+            emit(&text)?;
         }
         if let Some(dir) = &a.out {
             r.write(dir)?;
-            println!("\nwrote {}/replications.csv, summary.json", dir.display());
+            r.write_offices(dir, &w)?;
+            complete(dir, &a.scenario, &w, seed, reps)?;
+            if !a.quiet && !a.json {
+                emit(&format!(
+                    "\nwrote {}/replications.csv, offices.csv, summary.json, world.json and schemas\n",
+                    dir.display()
+                ))?;
+            }
         }
         if a.profile {
             let runs = RunsProfile {
-                what: format!("{} replications, in parallel", a.reps),
-                declarations: w.declarations * a.reps as u64 * (1 + a.baseline as u64),
+                what: format!("{reps} replications, in parallel"),
+                declarations: w.declarations * reps as u64 * (1 + a.baseline as u64),
                 load_seconds,
                 run_seconds: t0.elapsed().as_secs_f64(),
                 stages: None,
@@ -155,13 +191,19 @@ pub fn execute(a: Args) -> Result<(), Error> {
         }
     }
     let info = tables::RunInfo::new(&w, seed, strategy);
-    print!("{}", summary(&w, &info, &r.result.tally, &r.result.metrics));
-    if let Some(e) = &r.effect {
-        print!("{}", operation_effect(e));
+    if a.json {
+        let m = tables::metrics_json(&info, &r.result.tally, &r.result.metrics, r.effect.as_ref())?;
+        emit_json(m, &Provenance::new(&a.scenario, seed, 1)?)?;
+    } else {
+        let mut text = summary(&w, &info, &r.result.tally, &r.result.metrics);
+        if let Some(e) = &r.effect {
+            text.push_str(&operation_effect(e));
+        }
+        emit(&text)?;
     }
-    if let Some(dir) = a.out {
+    if let Some(dir) = &a.out {
         tables::write_run(
-            &dir,
+            dir,
             &w,
             &info,
             &r.result.tally,
@@ -170,10 +212,13 @@ pub fn execute(a: Args) -> Result<(), Error> {
             r.effect.as_ref(),
         )
         .map_err(|e| e.to_string())?;
-        println!(
-            "\nwrote {}/metrics.json, offices.csv, seizures.csv, seizures.json",
-            dir.display()
-        );
+        complete(dir, &a.scenario, &w, seed, 1)?;
+        if !a.quiet && !a.json {
+            emit(&format!(
+                "\nwrote {}/metrics.json, offices.csv, seizures.csv, seizures.json, missed.csv, world.json and schemas\n",
+                dir.display()
+            ))?;
+        }
     }
     if a.profile {
         let both = r.baseline.is_some();

@@ -4,9 +4,11 @@ use std::path::PathBuf;
 
 use stce::{Overrides, load_world};
 
-use super::Error;
+use super::{Error, emit};
 
 #[derive(clap::Args)]
+#[command(after_help = "Example:
+  stce validate scenarios/asean-cosmo.ron")]
 pub struct Args {
     /// Scenario file (RON), e.g. scenarios/asean-cosmo.ron.
     scenario: PathBuf,
@@ -14,8 +16,8 @@ pub struct Args {
 
 pub fn execute(a: Args) -> Result<(), Error> {
     let w = load_world(&a.scenario, &Overrides::default())?;
-    println!(
-        "{}: ok — {} administrations, {} nodes, {} offices, {} routes, {} commodities, {} illicit networks",
+    let mut text = format!(
+        "{}: ok — {} administrations, {} nodes, {} offices, {} routes, {} commodities, {} illicit networks\n",
         a.scenario.display(),
         w.countries.len(),
         w.nodes.len(),
@@ -24,8 +26,8 @@ pub fn execute(a: Args) -> Result<(), Error> {
         w.commodities.len(),
         w.networks.len()
     );
-    println!(
-        "  time: {} days of warm-up, a {}-day measurement window, a drain of at most {} days; population {}",
+    text.push_str(&format!(
+        "  time: {} days of warm-up, a {}-day measurement window, a drain of at most {} days; population {}\n",
         w.warmup_days,
         w.days,
         w.drain_days,
@@ -34,9 +36,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
         } else {
             "drawn per replication"
         }
-    );
+    ));
     for warning in stce::world::checks::warnings(&w) {
-        println!("warning: {warning}");
+        text.push_str(&format!("warning: {warning}\n"));
     }
-    Ok(())
+    emit(&text)
 }

@@ -278,22 +278,9 @@ impl Comparison {
         s
     }
 
-    /// `replications.csv`, `summary.json` and the plots.
-    pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let set = OutputSet::begin(dir)?;
-        let dir = set.dir();
-        let mut wtr = csv::Writer::from_writer(Vec::new());
-        wtr.write_record(csv_header(&[]))?;
+    /// The content of `summary.json` (what `stce compare --json` prints).
+    pub fn summary_json(&self) -> serde_json::Value {
         let n = self.runs.first().map_or(0, |r| r.len());
-        for i in 0..n {
-            for s in 0..self.strategies.len() {
-                wtr.write_record(csv_row(&[], &self.runs[s][i]))?;
-            }
-        }
-        write_atomic(
-            &dir.join("replications.csv"),
-            &wtr.into_inner().map_err(|e| e.to_string())?,
-        )?;
         let summary = Summary {
             scenario: &self.scenario,
             base_seed: self.base_seed,
@@ -318,9 +305,43 @@ impl Comparison {
                 })
                 .collect(),
         };
+        serde_json::to_value(summary).unwrap_or_default()
+    }
+
+    /// `offices.csv`: the per-office results of every replication × strategy.
+    pub fn write_offices(
+        &self,
+        dir: &Path,
+        w: &World,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let n = self.runs.first().map_or(0, |r| r.len());
+        let rows: Vec<(Vec<String>, &Replication)> = (0..n)
+            .flat_map(|i| self.runs.iter().map(move |s| (Vec::new(), &s[i])))
+            .collect();
+        let csv = crate::report::tables::office_replications_csv(w, &[], &rows)?;
+        write_atomic(&dir.join("offices.csv"), &csv)?;
+        Ok(())
+    }
+
+    /// `replications.csv`, `summary.json` and the plots.
+    pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let set = OutputSet::begin(dir)?;
+        let dir = set.dir();
+        let mut wtr = csv::Writer::from_writer(Vec::new());
+        wtr.write_record(csv_header(&[]))?;
+        let n = self.runs.first().map_or(0, |r| r.len());
+        for i in 0..n {
+            for s in 0..self.strategies.len() {
+                wtr.write_record(csv_row(&[], &self.runs[s][i]))?;
+            }
+        }
+        write_atomic(
+            &dir.join("replications.csv"),
+            &wtr.into_inner().map_err(|e| e.to_string())?,
+        )?;
         write_atomic(
             &dir.join("summary.json"),
-            &serde_json::to_vec_pretty(&summary)?,
+            &serde_json::to_vec_pretty(&self.summary_json())?,
         )?;
         self.plot(dir)?;
         set.commit()?;
@@ -346,14 +367,20 @@ impl Comparison {
         let n = self.runs.first().map_or(0, |r| r.len());
         plots::bars_with_whiskers(
             &dir.join("detection_rate"),
-            &format!("Detection rate by strategy ({n} paired replications, 95% CI)"),
-            "detection rate",
+            &format!(
+                "{}: detection rate by strategy ({n} paired replications, 95% CI)",
+                self.scenario
+            ),
+            "detection rate (seized / illicit that reached an office)",
             &bars("detection_rate"),
         )?;
         plots::bars_with_whiskers(
             &dir.join("hit_rate"),
-            &format!("Hit rate by strategy ({n} paired replications, 95% CI)"),
-            "hit rate",
+            &format!(
+                "{}: hit rate by strategy ({n} paired replications, 95% CI)",
+                self.scenario
+            ),
+            "hit rate (violations found / inspections)",
             &bars("hit_rate"),
         )?;
         let daily: Vec<(String, Vec<(f64, f64)>)> = names
@@ -363,9 +390,12 @@ impl Comparison {
             .collect();
         plots::time_series(
             &dir.join("seizures_per_day"),
-            "Seizures per day (mean over replications)",
-            "day of the run",
-            "seizures",
+            &format!(
+                "{}: seizures per day (mean of {n} replications)",
+                self.scenario
+            ),
+            "day of the run (day 0 = the scenario's start date)",
+            "seizures per day",
             &daily,
         )?;
         let shares: Vec<(String, Vec<f64>)> = names
@@ -387,7 +417,10 @@ impl Comparison {
             .collect();
         plots::stacked_shares(
             &dir.join("interdiction_point"),
-            "Where interdictions happen (mean share of seizures)",
+            &format!(
+                "{}: where interdictions happen (mean share of seizures)",
+                self.scenario
+            ),
             &["export", "transit", "import"],
             &shares,
         )?;
@@ -404,10 +437,11 @@ impl Comparison {
                         ci_low: d.ci_low,
                         ci_high: d.ci_high,
                     }],
+                    labels: vec![],
                 }
             })
             .collect();
-        plots::detection_vs_inspection(dir, &bands)?;
+        plots::detection_vs_inspection(dir, &self.scenario, &bands)?;
         Ok(())
     }
 }

@@ -37,6 +37,9 @@ pub struct Replication {
     pub strategy: Option<String>,
     pub metrics: RunMetrics,
     pub seizures_per_day: Vec<u64>,
+    /// Each office's counters (for the per-office results across replications).
+    #[serde(skip)]
+    pub offices: Vec<crate::metrics::OfficeTally>,
 }
 
 /// Run replications `0..reps` of one world, in parallel; results in replication order
@@ -121,6 +124,7 @@ pub fn one_with(w: &Arc<World>, base_seed: u64, i: usize, arm: &RunOptions) -> R
         strategy: arm.strategy.map(|s| w.strategies[s].name.clone()),
         metrics: out.metrics,
         seizures_per_day: out.tally.seizures_per_day,
+        offices: out.tally.offices,
     }
 }
 
@@ -225,11 +229,12 @@ pub fn estimates_table(rows: &[(&'static str, Estimate)]) -> String {
     s
 }
 
-/// Numbers for people: rates with four decimals, counts without.
+/// Numbers for people: rates with four decimals, counts without (thousands
+/// separated), "n/a" for a rate with nothing to divide by.
 pub fn fmt(v: f64) -> String {
     if v.abs() >= 100.0 {
-        format!("{v:.0}")
+        crate::report::numbers::fixed(v, 0)
     } else {
-        format!("{v:.4}")
+        crate::report::numbers::fixed(v, 4)
     }
 }

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Replication, csv_header, csv_row, paired_effect, replicate_runs, summarise};
+use super::{
+    Replication, csv_header, csv_row, mean_daily_seizures, paired_effect, replicate_runs, summarise,
+};
 use crate::metrics::stats::Estimate;
 use crate::report::io::{OutputSet, write_atomic};
 use crate::report::tables::OperationEffect;
@@ -54,7 +56,10 @@ pub fn run_with_baseline_recorded(w: &Arc<World>, opts: &RunOptions, events: boo
         .operation
         .as_ref()
         .zip(baseline.as_ref())
-        .map(|(plan, base)| OperationEffect::new(&plan.name, &result.metrics, &base.metrics));
+        .map(|(plan, base)| OperationEffect {
+            business_as_usual_seizures_per_day: base.tally.seizures_per_day.clone(),
+            ..OperationEffect::new(&plan.name, &result.metrics, &base.metrics)
+        });
     SingleRun {
         result,
         baseline,
@@ -86,32 +91,84 @@ impl Replicated {
             .map(|b| paired_effect(&self.runs, b))
     }
 
+    /// The content of `summary.json` (what `stce run --reps N --json` prints).
+    pub fn summary_json(&self) -> serde_json::Value {
+        let to_map = |rows: Vec<(&'static str, Estimate)>| -> BTreeMap<&'static str, Estimate> {
+            rows.into_iter().collect()
+        };
+        let business_as_usual = self.business_as_usual.as_deref().map(summarise).map(to_map);
+        let daily = |runs: &[Replication]| -> Vec<f64> {
+            mean_daily_seizures(runs)
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect()
+        };
+        serde_json::json!({
+            "scenario": self.scenario, "base_seed": self.base_seed,
+            "replications": self.runs.len(), "strategy": self.strategy,
+            "metrics": to_map(self.summary()),
+            "business_as_usual": business_as_usual,
+            "operation_effect": self.effect().map(to_map),
+            "seizures_per_day_mean": daily(&self.runs),
+            "business_as_usual_seizures_per_day_mean":
+                self.business_as_usual.as_deref().map(daily),
+        })
+    }
+
+    /// Write `offices.csv` into `dir`: the per-office results of every replication
+    /// (business as usual's too, by `scenario_variant`).
+    pub fn write_offices(
+        &self,
+        dir: &Path,
+        w: &World,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let variant = if self.business_as_usual.is_some() {
+            "operation"
+        } else {
+            "as_written"
+        };
+        let mut rows: Vec<(Vec<String>, &Replication)> = self
+            .runs
+            .iter()
+            .map(|x| (vec![variant.to_string()], x))
+            .collect();
+        rows.extend(
+            self.business_as_usual
+                .iter()
+                .flatten()
+                .map(|x| (vec!["business_as_usual".to_string()], x)),
+        );
+        let csv = crate::report::tables::office_replications_csv(w, &["scenario_variant"], &rows)?;
+        write_atomic(&dir.join("offices.csv"), &csv)?;
+        Ok(())
+    }
+
     /// Write `replications.csv` and `summary.json` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let set = OutputSet::begin(dir)?;
         let dir = set.dir();
+        // Business-as-usual rows sit beside the operation's, so the paired differences
+        // can be recomputed from this file alone.
         let mut wtr = csv::Writer::from_writer(Vec::new());
-        wtr.write_record(csv_header(&[]))?;
+        wtr.write_record(csv_header(&["scenario_variant".to_string()]))?;
+        let variant = if self.business_as_usual.is_some() {
+            "operation"
+        } else {
+            "as_written"
+        };
         for r in &self.runs {
-            wtr.write_record(csv_row(&[], r))?;
+            wtr.write_record(csv_row(&[variant.to_string()], r))?;
+        }
+        for r in self.business_as_usual.iter().flatten() {
+            wtr.write_record(csv_row(&["business_as_usual".to_string()], r))?;
         }
         write_atomic(
             &dir.join("replications.csv"),
             &wtr.into_inner().map_err(|e| e.to_string())?,
         )?;
-        let to_map = |rows: Vec<(&'static str, Estimate)>| -> BTreeMap<&'static str, Estimate> {
-            rows.into_iter().collect()
-        };
-        let business_as_usual = self.business_as_usual.as_deref().map(summarise).map(to_map);
         write_atomic(
             &dir.join("summary.json"),
-            &serde_json::to_vec_pretty(&serde_json::json!({
-                "scenario": self.scenario, "base_seed": self.base_seed,
-                "replications": self.runs.len(), "strategy": self.strategy,
-                "metrics": to_map(self.summary()),
-                "business_as_usual": business_as_usual,
-                "operation_effect": self.effect().map(to_map),
-            }))?,
+            &serde_json::to_vec_pretty(&self.summary_json())?,
         )?;
         set.commit()?;
         Ok(())

@@ -399,8 +399,14 @@ fn csv_line(fields: &[String]) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// The columns of the swept paths, prefixed `set.` so that no column name repeats one of
+/// the identifying or metric columns (`strategy`, `seed`, `declarations`, …).
+pub fn axis_columns(axes: &[Axis]) -> Vec<String> {
+    axes.iter().map(|a| format!("set.{}", a.path)).collect()
+}
+
 fn cell_header(axes: &[Axis]) -> Vec<String> {
-    let mut h: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    let mut h: Vec<String> = axis_columns(axes);
     for m in metric_names() {
         h.extend([
             format!("{m}_mean"),
@@ -479,8 +485,7 @@ pub fn run_sweep(
         .map(|l| key_of_line(l))
         .collect();
     let mut cells_file = open_append(&cells_path, &cell_header(axes), |_| true)?;
-    let mut reps_header: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
-    reps_header = csv_header(&reps_header);
+    let reps_header = csv_header(&axis_columns(axes));
     let mut reps_file = open_append(&dir.join("replications.csv"), &reps_header, |l| {
         done.contains(&key_of_line(l))
     })?;
@@ -529,7 +534,7 @@ pub fn run_sweep(
         cells_file.write_all(csv_line(&row).as_bytes())?;
         cells_file.flush()?;
     }
-    plot_cells(&cells_path, axes, dir)?;
+    plot_cells(&base.name, &cells_path, axes, dir)?;
     Ok(SweepReport {
         cells: cells.len(),
         skipped: cells.len() - todo.len(),
@@ -540,6 +545,7 @@ pub fn run_sweep(
 /// Detection rate against inspection rate, one curve per strategy (or per value of the
 /// first axis when no strategy axis is swept).
 fn plot_cells(
+    scenario: &str,
     cells_path: &Path,
     axes: &[Axis],
     dir: &Path,
@@ -559,6 +565,9 @@ fn plot_cells(
     ) else {
         return Ok(());
     };
+    // Each point is labelled with the values of the swept paths that do not name its
+    // curve, so a reader sees which capacity (say) a point stands for.
+    let label_cols: Vec<usize> = (0..axes.len()).filter(|&i| Some(i) != group_col).collect();
     let mut bands: Vec<Band> = Vec::new();
     for rec in r.records() {
         let rec = rec?;
@@ -572,14 +581,23 @@ fn plot_cells(
             ci_low: num(lo),
             ci_high: num(hi),
         };
+        let label = label_cols
+            .iter()
+            .map(|&i| format!("{}={}", axes[i].path, &rec[i]))
+            .collect::<Vec<_>>()
+            .join(", ");
         match bands.iter_mut().find(|b| b.name == name) {
-            Some(b) => b.points.push(p),
+            Some(b) => {
+                b.points.push(p);
+                b.labels.push(label);
+            }
             None => bands.push(Band {
                 name,
                 points: vec![p],
+                labels: vec![label],
             }),
         }
     }
-    plots::detection_vs_inspection(dir, &bands)?;
+    plots::detection_vs_inspection(dir, scenario, &bands)?;
     Ok(())
 }

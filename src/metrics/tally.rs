@@ -128,6 +128,33 @@ pub struct Seizure {
     pub destination: String,
 }
 
+/// One `missed.csv` row: an illicit shipment that reached a customs office and was not
+/// seized — what it was, what it was declared as, the offices that assessed it, and
+/// where it ended up.
+#[derive(Debug, Clone, Serialize)]
+pub struct Missed {
+    pub shipment: u64,
+    pub network: String,
+    pub commodity_actual: String,
+    pub category: &'static str,
+    pub hs_actual: String,
+    /// What the offices saw: the declared HS code and description, whether the
+    /// description was vague and whether a licence was quoted.
+    pub hs_declared: String,
+    pub description_declared: String,
+    pub vague_description: bool,
+    pub licence_quoted: bool,
+    pub concealment: &'static str,
+    /// Node codes of its route, in order, `>`-separated.
+    pub route: String,
+    /// Offices that assessed it, in order, `;`-separated.
+    pub offices_assessed: String,
+    /// `delivered` or `in_transit` (still moving when the run ended).
+    pub fate: &'static str,
+    /// The last node it reached.
+    pub last_node: String,
+}
+
 /// Counters of one replication.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
@@ -147,6 +174,10 @@ pub struct Tally {
     pub officer_hours: f64,
     pub offices: Vec<OfficeTally>,
     pub seizures_per_day: Vec<u64>,
+    /// Inspections and inspections that found a violation, per day (for the per-phase
+    /// figures).
+    pub inspections_per_day: Vec<u64>,
+    pub violations_per_day: Vec<u64>,
     pub seizures: Vec<Seizure>,
     pub value_seized: f64,
     pub alerts_sent: u64,
@@ -168,6 +199,8 @@ pub struct Tally {
     pub illicit_nodes: [std::collections::BTreeSet<u16>; 2],
     /// (day, what happened): injects, and networks' reactions.
     pub timeline: Vec<(u32, String)>,
+    /// Illicit shipments that reached an office and were not seized.
+    pub missed: Vec<Missed>,
 }
 
 impl Tally {
@@ -175,6 +208,8 @@ impl Tally {
         Tally {
             offices: vec![OfficeTally::default(); offices],
             seizures_per_day: vec![0; days as usize],
+            inspections_per_day: vec![0; days as usize],
+            violations_per_day: vec![0; days as usize],
             ..Tally::default()
         }
     }

@@ -314,6 +314,18 @@ fn split(target: &Path) -> io::Result<(PathBuf, String)> {
     }
 }
 
+/// Rewrite the manifest of the output set in `dir` after files were added to it or
+/// changed in place (`stce`'s companions: world.json, the provenance block, schemas), so
+/// it again lists every file with its hash. A folder without a manifest is left alone.
+pub fn reseal(dir: &Path) -> io::Result<()> {
+    if !dir.join(MANIFEST).exists() {
+        return Ok(());
+    }
+    let manifest = manifest_of(dir)?;
+    let bytes = serde_json::to_vec_pretty(&manifest).map_err(io::Error::other)?;
+    write_atomic(&dir.join(MANIFEST), &bytes)
+}
+
 fn manifest_of(staging: &Path) -> io::Result<SetManifest> {
     let mut files = std::collections::BTreeMap::new();
     for entry in fs::read_dir(staging).map_err(|e| with_path(e, "cannot list", staging))? {

@@ -2,11 +2,13 @@
 
 use std::fmt::Write;
 
+use super::numbers::{fixed, percents_summing_to_100, thousands as n};
 use super::tables::{RunInfo, office_rows};
 use crate::metrics::stats::wilson_interval;
 use crate::metrics::{RunMetrics, Tally};
 use crate::world::World;
 
+/// A share in percent with one decimal, "n/a" for a rate with an empty denominator.
 fn pct(x: Option<f64>) -> String {
     x.map_or("n/a".into(), |v| format!("{:.1}%", 100.0 * v))
 }
@@ -37,12 +39,17 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
     let _ = writeln!(
         s,
         "Shipments      generated {}  delivered {}  seized {}  still in transit at the drain's end {}",
-        sh.generated, sh.delivered, sh.seized, sh.in_transit
+        n(sh.generated),
+        n(sh.delivered),
+        n(sh.seized),
+        n(sh.in_transit)
     );
     let _ = writeln!(
         s,
         "               licit {}  illicit {} (reached a customs office: {})",
-        sh.licit.generated, ill.generated, ill.reached_office
+        n(sh.licit.generated),
+        n(ill.generated),
+        n(ill.reached_office)
     );
     let known = ill.resolved_at_office();
     let (lo, hi) = wilson_interval(ill.seized, known);
@@ -50,8 +57,8 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
         s,
         "Detection rate {}  ({} of {} illicit shipments that reached an office and whose fate is known; 95% CI {:.1}–{:.1}%; {} still unresolved)",
         pct(m.detection_rate.overall),
-        ill.seized,
-        known,
+        n(ill.seized),
+        n(known),
         100.0 * lo,
         100.0 * hi,
         m.detection_rate.unresolved
@@ -63,14 +70,14 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
         s,
         "Hit rate       {}  ({} violations found in {} inspections)",
         pct(m.hit_rate),
-        m.violations_found,
-        m.inspections
+        n(m.violations_found),
+        n(m.inspections)
     );
     let _ = writeln!(
         s,
         "Inspection rate {} of {} declarations assessed",
         pct(m.inspection_rate),
-        m.declarations_assessed
+        n(m.declarations_assessed)
     );
     let _ = writeln!(
         s,
@@ -83,21 +90,23 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
             let _ = writeln!(
                 s,
                 "  selected by {why:<9} {:>7} inspections, hit rate {}, lift {}, {} seizures",
-                x.inspections,
+                n(x.inspections),
                 pct(x.hit_rate),
                 x.lift_over_random
                     .map_or("n/a".into(), |l| format!("{l:.1}×")),
-                x.seizures
+                n(x.seizures)
             );
         }
     }
-    if let Some(ip) = m.interdiction_point {
+    // whole percentages that add up to 100
+    if let Some(p) = m
+        .interdiction_point
+        .and_then(|ip| percents_summing_to_100(&[ip.export, ip.transit, ip.import]))
+    {
         let _ = writeln!(
             s,
-            "Interdiction   export {:.0}%  transit {:.0}%  import {:.0}%",
-            100.0 * ip.export,
-            100.0 * ip.transit,
-            100.0 * ip.import
+            "Interdiction   export {}%  transit {}%  import {}%",
+            p[0], p[1], p[2]
         );
     }
     let per_licit = if sh.licit.generated > 0 {
@@ -107,8 +116,10 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
     };
     let _ = writeln!(
         s,
-        "Cost           {:.0} officer-hours; {:.0} dwell hours added to licit trade ({:.2} h per licit shipment)",
-        m.officer_hours, m.licit_dwell_hours, per_licit
+        "Cost           {} officer-hours; {} dwell hours added to licit trade ({:.2} h per licit shipment)",
+        fixed(m.officer_hours, 0),
+        fixed(m.licit_dwell_hours, 0),
+        per_licit
     );
     let _ = writeln!(s);
     let _ = writeln!(
@@ -137,10 +148,10 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
             r.country,
             r.roles,
             r.strategy,
-            r.assessed,
-            r.inspections,
-            r.violations_found,
-            r.seizures,
+            n(r.assessed),
+            n(r.inspections),
+            n(r.violations_found),
+            n(r.seizures),
             pct(r.hit_rate),
             r.utilisation
                 .map_or("n/a".into(), |u| format!("{:.0}%", 100.0 * u))
@@ -170,7 +181,10 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
         let _ = writeln!(
             s,
             "Platform       {} alerts delivered ({} of them flags on shipments not inspected), {} acted on (inspections), {} seizures from alerts",
-            m.alerts_sent, m.alerts_from_flags, m.alerts_acted_on, m.seizures_from_alerts
+            n(m.alerts_sent),
+            n(m.alerts_from_flags),
+            n(m.alerts_acted_on),
+            n(m.seizures_from_alerts)
         );
         if let Some(d) = &m.displacement {
             let _ = writeln!(
@@ -196,7 +210,7 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
             }
         }
         if let Some(v) = m.value_per_seizure {
-            let _ = writeln!(s, "Value per seizure  USD {v:.0}");
+            let _ = writeln!(s, "Value per seizure  USD {}", fixed(v, 0));
         }
         if !m.timeline.is_empty() {
             let _ = writeln!(s, "Timeline");

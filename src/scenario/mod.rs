@@ -4,6 +4,7 @@
 pub mod error;
 pub mod load;
 pub mod schema;
+pub mod starter;
 pub mod validate;
 
 pub use error::{Problem, ScenarioError};

@@ -364,6 +364,10 @@ pub fn inspect(
 ) {
     let w = &*w.0;
     let model = &w.inspection;
+    // The day of the measurement window (none in warm-up or drain): per-phase counts.
+    let today = w
+        .window_day(clock.tick / w.ticks_per_day())
+        .map(|d| d as usize);
     for mut desk in desks.iter_mut() {
         if desk.inbox.is_empty() {
             continue;
@@ -395,6 +399,9 @@ pub fn inspect(
                 w.hs[decl.hs as usize].controlled && decl.flags & Declaration::LICENCE != 0;
             if counted {
                 tally.inspections += 1;
+                if let Some(n) = today.and_then(|d| tally.inspections_per_day.get_mut(d)) {
+                    *n += 1;
+                }
                 tally.officer_hours += m.officer_hours;
                 tally.offices[o].inspections += 1;
                 tally.offices[o].officer_hours += m.officer_hours;
@@ -462,6 +469,9 @@ pub fn inspect(
             }
             if counted && violation {
                 tally.violations_found += 1;
+                if let Some(n) = today.and_then(|d| tally.violations_per_day.get_mut(d)) {
+                    *n += 1;
+                }
                 tally.offices[o].violations_found += 1;
                 tally.by_reason[why].violations_found += 1;
             }

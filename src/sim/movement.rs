@@ -78,6 +78,7 @@ fn arrive(
                 calendar.book(reopens, s);
             } else {
                 count_in_transit(w, &s, tally);
+                record_missed(w, &s, s.voyage.stop as usize, "in_transit", tally);
             }
             return;
         }
@@ -88,6 +89,55 @@ fn arrive(
             _ => advance(w, s, 0.0, tick, waits_seed, calendar, tally, log),
         }
     }
+}
+
+/// An illicit shipment that reached an office and leaves the simulation unseized, after
+/// `passed` stops of its route: a `missed.csv` row.
+fn record_missed(w: &Sim, s: &Shipment, passed: usize, fate: &'static str, tally: &mut Tally) {
+    // counted like the fates: the window's shipments only
+    if !s.cargo.is_illicit()
+        || s.voyage.flags & Voyage::REACHED_OFFICE == 0
+        || !s.voyage.in_window()
+    {
+        return;
+    }
+    let r = s.voyage.route;
+    let stops = w.routes.stops(r);
+    let node = |k: usize| &w.nodes[w.routes.stop(r, k) as usize];
+    let offices: Vec<&str> = (0..passed.min(stops))
+        .filter(|&k| {
+            let role = match k {
+                0 => Role::Export,
+                k if k == stops - 1 => Role::Import,
+                _ => Role::Transit,
+            };
+            node(k)
+                .office
+                .is_some_and(|o| w.offices[o as usize].assesses(role))
+        })
+        .map(|k| node(k).code.as_str())
+        .collect();
+    let com = &w.commodities[s.cargo.commodity as usize];
+    let hs = &w.hs[s.decl.hs as usize];
+    tally.missed.push(crate::metrics::tally::Missed {
+        shipment: s.voyage.serial as u64,
+        network: w.networks[s.cargo.network as usize].name.clone(),
+        commodity_actual: com.name.clone(),
+        category: com.category.label(),
+        hs_actual: w.hs[com.hs as usize].code.clone(),
+        hs_declared: hs.code.clone(),
+        description_declared: hs.description.clone(),
+        vague_description: s.decl.flags & Declaration::VAGUE != 0,
+        licence_quoted: s.decl.flags & Declaration::LICENCE != 0,
+        concealment: crate::scenario::Concealment::ALL[s.cargo.concealment as usize].label(),
+        route: (0..stops)
+            .map(|k| node(k).code.as_str())
+            .collect::<Vec<_>>()
+            .join(">"),
+        offices_assessed: offices.join(";"),
+        fate,
+        last_node: node(passed.clamp(1, stops) - 1).code.clone(),
+    });
 }
 
 /// The checkpoint role of the stop a shipment is at.
@@ -138,6 +188,8 @@ pub fn advance(
         if let Some(log) = log {
             log.delivered(v.serial, (v.hour as f64 + dwell).round() as u32);
         }
+        let passed = v.stop as usize + 1;
+        record_missed(w, &s, passed, "delivered", tally);
         return;
     };
     let wait = unit(waits_seed, v.serial as u64, v.stop as u64) * leg.headway_hours as f64;
@@ -149,6 +201,8 @@ pub fn advance(
     let due = (v.hour / w.tick_hours).max(tick + 1);
     if due >= w.ticks() {
         count_in_transit(w, &s, tally);
+        let passed = s.voyage.stop as usize;
+        record_missed(w, &s, passed, "in_transit", tally);
     } else {
         calendar.book(due, s);
     }

@@ -10,6 +10,7 @@
 
 pub mod checks;
 pub mod geo;
+pub mod lookup;
 pub mod maritime;
 pub mod network;
 pub mod population;
@@ -523,6 +524,7 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
     (y, m, d)
 }
 
+/// The civil date `days` after `date`.
 pub fn add_days(date: (i32, u32, u32), days: i64) -> (i32, u32, u32) {
     civil_from_days(days_from_civil(date) + days)
 }

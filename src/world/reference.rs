@@ -39,6 +39,10 @@ pub struct PortRef {
     pub country_iso2: String,
     pub lat: f64,
     pub lon: f64,
+    /// Countries the port serves directly (searoute's `to_cty`, ISO2): a measure of how
+    /// much of a gateway it is.
+    #[serde(default)]
+    pub serves: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +115,9 @@ impl Reference {
                 country_iso2: r[2].to_string(),
                 lat: num(&r[4]).unwrap_or(0.0),
                 lon: num(&r[5]).unwrap_or(0.0),
+                serves: r
+                    .get(7)
+                    .map_or(0, |t| t.split(';').filter(|c| !c.is_empty()).count()),
             });
         }
         ports.sort_by(|a, b| a.unlocode.cmp(&b.unlocode));
@@ -221,6 +228,20 @@ impl Reference {
 
     pub fn ports(&self) -> &[PortRef] {
         &self.ports
+    }
+
+    pub fn airports(&self) -> &[AirportRef] {
+        &self.airports
+    }
+
+    /// The HS 2022 nomenclature: sections, chapters, headings and subheadings.
+    pub fn hs_codes(&self) -> &[HsRef] {
+        &self.hs
+    }
+
+    /// CWC-scheduled and EU 1C350 chemicals.
+    pub fn chemicals(&self) -> &[ChemicalRef] {
+        &self.chemicals
     }
 
     pub fn airport(&self, iata: &str) -> Option<&AirportRef> {

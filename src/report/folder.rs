@@ -1,0 +1,31 @@
+//! What every output folder gets besides its results, whichever command wrote it:
+//! `world.json` (what was simulated), the provenance block in every JSON file, and a
+//! Table Schema beside every CSV.
+
+use std::path::Path;
+
+use super::context::Context;
+use super::provenance::{Provenance, stamp_dir};
+use super::schema::write_schemas;
+use crate::world::World;
+
+/// Complete the output folder `dir` of a run of the scenario file `scenario` (as built
+/// into `w`) over replications `0..replications` from `base_seed`. Call it after the
+/// command has written its results.
+pub fn complete(
+    dir: &Path,
+    scenario: &Path,
+    w: &World,
+    base_seed: u64,
+    replications: usize,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let s = crate::scenario::load(scenario)?;
+    Context::new(&s, w).write(dir)?;
+    let p = Provenance::new(scenario, base_seed, replications)?;
+    stamp_dir(dir, &p)?;
+    write_schemas(dir)?;
+    // The set's manifest lists these files too, so the folder verifies as a whole and
+    // the next run into it may replace it.
+    super::io::reseal(dir)?;
+    Ok(())
+}
