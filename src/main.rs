@@ -28,6 +28,8 @@ enum Command {
     Sweep(cmd::sweep::Args),
     /// Check a scenario file and report every problem with file:line:col.
     Validate(cmd::validate::Args),
+    /// Combine shard folders (from --shard K/N) into what one machine writes.
+    Merge(cmd::merge::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => cmd::compare::execute(a),
         Command::Sweep(a) => cmd::sweep::execute(a),
         Command::Validate(a) => cmd::validate::execute(a),
+        Command::Merge(a) => cmd::merge::execute(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

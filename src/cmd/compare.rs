@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use stce::experiment::compare;
+use stce::experiment::shard::{Input, Job, Shard, Work};
 use stce::{Overrides, load_world};
 
 use super::{Error, progress_bar, strategy_index};
@@ -27,6 +28,10 @@ pub struct Args {
     /// Write replications.csv, summary.json and plots here.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Run only the K-th of N slices of the (replication, strategy) units and write a
+    /// shard folder to --out; `stce merge` combines the N folders.
+    #[arg(long, value_name = "K/N", requires = "out")]
+    shard: Option<Shard>,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -44,8 +49,16 @@ pub fn execute(a: Args) -> Result<(), Error> {
         .iter()
         .map(|n| strategy_index(&w, n))
         .collect::<Result<Vec<_>, _>>()?;
+    let seed = a.seed.unwrap_or(w.seed);
+    if let (Some(shard), Some(out)) = (a.shard, &a.out) {
+        let work = Work::Compare {
+            strategies: idx.iter().map(|&i| w.strategies[i].name.clone()).collect(),
+        };
+        let job = Job::new(&a.scenario, &w.name, seed, a.reps, a.declarations, work)?;
+        return super::run_shard(&job, shard, Input::World(&w), out);
+    }
     let bar = progress_bar((a.reps * idx.len()) as u64);
-    let c = compare::compare(&w, a.seed.unwrap_or(w.seed), a.reps, &idx, &|| bar.inc(1));
+    let c = compare::compare(&w, seed, a.reps, &idx, &|| bar.inc(1));
     bar.finish_and_clear();
     print!("{}", c.table());
     if let Some(dir) = a.out {

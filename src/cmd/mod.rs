@@ -2,12 +2,16 @@
 //! progress bar) lives here.
 
 pub mod compare;
+pub mod merge;
 pub mod profile;
 pub mod run;
 pub mod sweep;
 pub mod validate;
 
+use std::path::Path;
+
 use indicatif::{ProgressBar, ProgressStyle};
+use stce::experiment::shard::{self, Input, Job, Shard};
 use stce::world::World;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -22,6 +26,33 @@ pub fn strategy_index(w: &World, name: &str) -> Result<usize, Error> {
         )
         .into()
     })
+}
+
+/// Run one shard of `job` (the `--shard K/N` of sweep, compare and run) into `out`.
+pub fn run_shard(job: &Job, k: Shard, input: Input, out: &Path) -> Result<(), Error> {
+    let bar = ProgressBar::hidden();
+    let r = shard::run_shard(
+        job,
+        k,
+        input,
+        out,
+        &|n| {
+            bar.set_length(n);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_style(progress_style());
+        },
+        &|| bar.inc(1),
+    )?;
+    bar.finish_and_clear();
+    println!(
+        "shard {k}: {} of {} units of {} → {}; merge the {} shard folders with `stce merge DIR... --out DIR`",
+        r.units,
+        r.total,
+        job.work.describe(),
+        r.dir.display(),
+        k.count
+    );
+    Ok(())
 }
 
 pub fn progress_bar(total: u64) -> ProgressBar {

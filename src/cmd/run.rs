@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use stce::experiment::estimates_table;
 use stce::experiment::runs::{replicate_with_baseline, run_with_baseline};
+use stce::experiment::shard::{Input, Job, Shard, Work};
 use stce::report::summary::{operation_effect, summary};
 use stce::report::tables;
 use stce::sim::RunOptions;
@@ -42,6 +43,10 @@ pub struct Args {
     /// single run, the time of each stage (on standard error).
     #[arg(long)]
     profile: bool,
+    /// With --reps: run only the K-th of N slices of the replications and write a shard
+    /// folder to --out; `stce merge` combines the N folders.
+    #[arg(long, value_name = "K/N", requires = "out")]
+    shard: Option<Shard>,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -61,6 +66,17 @@ pub fn execute(a: Args) -> Result<(), Error> {
             a.scenario.display()
         )
         .into());
+    }
+    if let (Some(shard), Some(out)) = (a.shard, &a.out) {
+        if a.reps < 2 {
+            return Err("--shard splits replications: give --reps N (N ≥ 2)".into());
+        }
+        let work = Work::Replications {
+            strategy: strategy.map(|s| w.strategies[s].name.clone()),
+            baseline: a.baseline,
+        };
+        let job = Job::new(&a.scenario, &w.name, seed, a.reps, a.declarations, work)?;
+        return super::run_shard(&job, shard, Input::World(&w), out);
     }
     let t0 = Instant::now();
     if a.reps > 1 {

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use indicatif::ProgressBar;
+use stce::experiment::shard::{Input, Job, Shard, Work};
 use stce::experiment::sweep;
 
 use super::{Error, progress_style};
@@ -24,6 +25,10 @@ pub struct Args {
     /// Directory for sweep.json, cells.csv, replications.csv and plots.
     #[arg(long)]
     out: PathBuf,
+    /// Run only the K-th of N slices of the (cell, replication) units and write a shard
+    /// folder to --out; `stce merge` combines the N folders into the sweep.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -39,6 +44,17 @@ pub fn execute(a: Args) -> Result<(), Error> {
         reps: a.reps,
         axes,
     };
+    if let Some(shard) = a.shard {
+        let job = Job::new(
+            &a.scenario,
+            &s.name,
+            manifest.base_seed,
+            a.reps,
+            None,
+            Work::Sweep { manifest },
+        )?;
+        return super::run_shard(&job, shard, Input::Scenario(&s), &a.out);
+    }
     let bar = ProgressBar::hidden();
     let r = sweep::run_sweep(
         &s,

@@ -4,13 +4,15 @@
 //! trade flows and traffickers are the same and differences are the strategies'.
 
 pub mod compare;
+pub mod merge;
 pub mod runs;
+pub mod shard;
 pub mod sweep;
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::metrics::RunMetrics;
 use crate::metrics::stats::{Estimate, estimate};
@@ -30,7 +32,7 @@ pub fn replication_seed(base: u64, i: usize) -> u64 {
 
 /// What is kept of one replication: its metrics and its daily seizures, not its
 /// seizure records (memory must not grow with replications × seizures).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Replication {
     pub rep: usize,
     pub seed: u64,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{csv_header, csv_row, metric_names, replicate, summarise};
+use super::{Replication, csv_header, csv_row, metric_names, replicate, summarise};
 use crate::report::io::{ensure_dir, write_atomic};
 use crate::report::plots::{self, Band, BandPoint};
 use crate::scenario::{Scenario, validate::validate};
@@ -228,6 +228,8 @@ pub struct SweepReport {
     pub dir: PathBuf,
 }
 
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
 /// Run (or resume) a sweep into `dir`.
 pub fn run_sweep(
     base: &Scenario,
@@ -235,7 +237,49 @@ pub fn run_sweep(
     dir: &Path,
     on_start: &dyn Fn(u64),
     progress: &(dyn Fn() + Sync),
-) -> Result<SweepReport, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<SweepReport, Error> {
+    write_sweep(manifest, dir, on_start, &|_, cell| {
+        let (w, strategy) = cell_world(base, &manifest.axes, cell)?;
+        Ok(replicate(
+            &w,
+            manifest.base_seed,
+            manifest.reps,
+            strategy,
+            progress,
+        ))
+    })
+}
+
+/// The world of one cell and the strategy index every office uses in it.
+pub fn cell_world(
+    base: &Scenario,
+    axes: &[Axis],
+    cell: &[String],
+) -> Result<(Arc<World>, Option<usize>), Error> {
+    let (s, strategy) = apply(base, axes, cell)?;
+    let w = Arc::new(World::build(&s).map_err(|e| e.to_string())?);
+    let strategy = match strategy {
+        Some(name) => Some(w.strategy_index(&name).ok_or_else(|| {
+            format!(
+                "strategy={name}: the scenario defines {:?}",
+                w.strategies.iter().map(|d| &d.name).collect::<Vec<_>>()
+            )
+        })?),
+        None => None,
+    };
+    Ok((w, strategy))
+}
+
+/// Write (or resume) a sweep into `dir`, taking the replications of every cell not yet
+/// on disk from `replications(cell index in grid order, cell)`: computed by
+/// [`run_sweep`], or read back from shard folders by a merge, through the same writer
+/// so both give the same bytes.
+pub fn write_sweep(
+    manifest: &Manifest,
+    dir: &Path,
+    on_start: &dyn Fn(u64),
+    replications: &dyn Fn(usize, &[String]) -> Result<Vec<Replication>, Error>,
+) -> Result<SweepReport, Error> {
     ensure_dir(dir)?;
     let manifest_path = dir.join("sweep.json");
     if manifest_path.exists() {
@@ -272,24 +316,14 @@ pub fn run_sweep(
         done.contains(&key_of_line(l))
     })?;
 
-    let todo: Vec<&Vec<String>> = cells
+    let todo: Vec<(usize, &Vec<String>)> = cells
         .iter()
-        .filter(|c| !done.contains(&c.join("\u{1f}")))
+        .enumerate()
+        .filter(|(_, c)| !done.contains(&c.join("\u{1f}")))
         .collect();
     on_start((todo.len() * manifest.reps) as u64);
-    for cell in &todo {
-        let (s, strategy) = apply(base, axes, cell)?;
-        let w = Arc::new(World::build(&s).map_err(|e| e.to_string())?);
-        let strategy = match strategy {
-            Some(name) => Some(w.strategy_index(&name).ok_or_else(|| {
-                format!(
-                    "strategy={name}: the scenario defines {:?}",
-                    w.strategies.iter().map(|d| &d.name).collect::<Vec<_>>()
-                )
-            })?),
-            None => None,
-        };
-        let reps = replicate(&w, manifest.base_seed, manifest.reps, strategy, progress);
+    for &(index, cell) in &todo {
+        let reps = replications(index, cell)?;
         let mut rows = String::new();
         for r in &reps {
             rows.push_str(&csv_line(&csv_row(cell, r)));

@@ -1,14 +1,15 @@
 //! The targeting metrics of one replication, as defined in the README. Every module
 //! computes them through this one place.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::tally::{Fates, Tally};
 use crate::scenario::Category;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Shipments {
     pub generated: u64,
     pub delivered: u64,
@@ -16,18 +17,19 @@ pub struct Shipments {
     pub in_transit: u64,
     pub licit: Fates,
     pub illicit: Fates,
-    /// Illicit shipments by strategic category.
-    pub illicit_by_category: BTreeMap<&'static str, Fates>,
+    /// Illicit shipments by strategic category. (`Cow` so that a replication read back
+    /// from a shard folder owns its names.)
+    pub illicit_by_category: BTreeMap<Cow<'static, str>, Fates>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DetectionRate {
     /// Illicit seized / illicit that reached at least one customs office.
     pub overall: f64,
-    pub by_category: BTreeMap<&'static str, f64>,
+    pub by_category: BTreeMap<Cow<'static, str>, f64>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct InterdictionPoint {
     pub export: f64,
     pub transit: f64,
@@ -35,7 +37,7 @@ pub struct InterdictionPoint {
 }
 
 /// The headline metrics of one run. Rates with an empty denominator are `null` in JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunMetrics {
     pub shipments: Shipments,
     pub detection_rate: DetectionRate,
@@ -74,14 +76,14 @@ pub struct RunMetrics {
     pub timeline: Vec<TimelineEntry>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub day: u32,
     pub event: String,
 }
 
 /// Illicit volume per route and per hub before vs during the operation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Displacement {
     /// Share of illicit volume that moved to other routes: half the sum over routes of
     /// |share during − share before| (0: same routes, 1: all new routes).
@@ -93,7 +95,7 @@ pub struct Displacement {
     pub by_hub: Vec<Volume>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Volume {
     pub name: String,
     pub before: u64,
@@ -188,9 +190,9 @@ impl RunMetrics {
         for c in Category::ALL {
             let f = t.illicit[c as usize];
             if f.generated > 0 {
-                by_category.insert(c.label(), f);
+                by_category.insert(c.label().into(), f);
                 if let Some(r) = ratio(f.seized, f.reached_office) {
-                    rate_by_category.insert(c.label(), r);
+                    rate_by_category.insert(c.label().into(), r);
                 }
             }
         }

@@ -1,12 +1,12 @@
 //! What one replication counts as it runs: counters updated in place by the systems,
 //! never a list of every shipment.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::scenario::{Category, Role};
 
 /// Shipment fates of one class of shipments.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Fates {
     pub generated: u64,
     pub delivered: u64,
