@@ -30,6 +30,8 @@ enum Command {
     Validate(cmd::validate::Args),
     /// Combine shard folders (from --shard K/N) into what one machine writes.
     Merge(cmd::merge::Args),
+    /// Write a Slurm job array of shards and a dependent merge job for a sweep, compare or run --reps.
+    Slurm(cmd::slurm::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::Sweep(a) => cmd::sweep::execute(a),
         Command::Validate(a) => cmd::validate::execute(a),
         Command::Merge(a) => cmd::merge::execute(a),
+        Command::Slurm(a) => cmd::slurm::execute(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,9 +1,11 @@
 //! `stce compare`: strategies on the same replications, paired differences.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use stce::experiment::compare;
 use stce::experiment::shard::{Input, Job, Shard, Work};
+use stce::world::World;
 use stce::{Overrides, load_world};
 
 use super::{Error, progress_bar, strategy_index};
@@ -35,6 +37,28 @@ pub struct Args {
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
+    if let (Some(k), Some(out)) = (a.shard, &a.out) {
+        let (job, input) = sharded(&a)?;
+        return super::run_shard(&job, k, &input, out);
+    }
+    let (w, idx) = load(&a)?;
+    let seed = a.seed.unwrap_or(w.seed);
+    let bar = progress_bar((a.reps * idx.len()) as u64);
+    let c = compare::compare(&w, seed, a.reps, &idx, &|| bar.inc(1));
+    bar.finish_and_clear();
+    print!("{}", c.table());
+    if let Some(dir) = a.out {
+        c.write(&dir)?;
+        println!(
+            "wrote {}/replications.csv, summary.json and plots (PNG and SVG)",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// The world and the indices of the strategies compared.
+fn load(a: &Args) -> Result<(Arc<World>, Vec<usize>), Error> {
     let w = load_world(
         &a.scenario,
         &Overrides {
@@ -49,24 +73,16 @@ pub fn execute(a: Args) -> Result<(), Error> {
         .iter()
         .map(|n| strategy_index(&w, n))
         .collect::<Result<Vec<_>, _>>()?;
+    Ok((w, idx))
+}
+
+/// The comparison as a job of shards (for `--shard` and `stce slurm`), and its world.
+pub fn sharded(a: &Args) -> Result<(Job, Input), Error> {
+    let (w, idx) = load(a)?;
+    let work = Work::Compare {
+        strategies: idx.iter().map(|&i| w.strategies[i].name.clone()).collect(),
+    };
     let seed = a.seed.unwrap_or(w.seed);
-    if let (Some(shard), Some(out)) = (a.shard, &a.out) {
-        let work = Work::Compare {
-            strategies: idx.iter().map(|&i| w.strategies[i].name.clone()).collect(),
-        };
-        let job = Job::new(&a.scenario, &w.name, seed, a.reps, a.declarations, work)?;
-        return super::run_shard(&job, shard, Input::World(&w), out);
-    }
-    let bar = progress_bar((a.reps * idx.len()) as u64);
-    let c = compare::compare(&w, seed, a.reps, &idx, &|| bar.inc(1));
-    bar.finish_and_clear();
-    print!("{}", c.table());
-    if let Some(dir) = a.out {
-        c.write(&dir)?;
-        println!(
-            "wrote {}/replications.csv, summary.json and plots (PNG and SVG)",
-            dir.display()
-        );
-    }
-    Ok(())
+    let job = Job::new(&a.scenario, &w.name, seed, a.reps, a.declarations, work)?;
+    Ok((job, Input::World(w)))
 }

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod merge;
 pub mod profile;
 pub mod run;
+pub mod slurm;
 pub mod sweep;
 pub mod validate;
 
@@ -29,7 +30,7 @@ pub fn strategy_index(w: &World, name: &str) -> Result<usize, Error> {
 }
 
 /// Run one shard of `job` (the `--shard K/N` of sweep, compare and run) into `out`.
-pub fn run_shard(job: &Job, k: Shard, input: Input, out: &Path) -> Result<(), Error> {
+pub fn run_shard(job: &Job, k: Shard, input: &Input, out: &Path) -> Result<(), Error> {
     let bar = ProgressBar::hidden();
     let r = shard::run_shard(
         job,

@@ -1,6 +1,7 @@
 //! `stce run`: one run (with business as usual beside an operation) or seeded replications.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use stce::experiment::estimates_table;
@@ -9,6 +10,7 @@ use stce::experiment::shard::{Input, Job, Shard, Work};
 use stce::report::summary::{operation_effect, summary};
 use stce::report::tables;
 use stce::sim::RunOptions;
+use stce::world::World;
 use stce::{Overrides, load_world};
 
 use super::profile::RunsProfile;
@@ -50,34 +52,13 @@ pub struct Args {
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
+    if let (Some(k), Some(out)) = (a.shard, &a.out) {
+        let (job, input) = sharded(&a)?;
+        return super::run_shard(&job, k, &input, out);
+    }
     let started = Instant::now();
-    let w = load_world(
-        &a.scenario,
-        &Overrides {
-            declarations: a.declarations,
-        },
-    )?;
+    let (w, strategy, seed) = load(&a)?;
     let load_seconds = started.elapsed().as_secs_f64();
-    let strategy = a.strategy.map(|n| strategy_index(&w, &n)).transpose()?;
-    let seed = a.seed.unwrap_or(w.seed);
-    if a.baseline && w.operation.is_none() {
-        return Err(format!(
-            "--baseline: {} has no operation to compare with business as usual",
-            a.scenario.display()
-        )
-        .into());
-    }
-    if let (Some(shard), Some(out)) = (a.shard, &a.out) {
-        if a.reps < 2 {
-            return Err("--shard splits replications: give --reps N (N ≥ 2)".into());
-        }
-        let work = Work::Replications {
-            strategy: strategy.map(|s| w.strategies[s].name.clone()),
-            baseline: a.baseline,
-        };
-        let job = Job::new(&a.scenario, &w.name, seed, a.reps, a.declarations, work)?;
-        return super::run_shard(&job, shard, Input::World(&w), out);
-    }
     let t0 = Instant::now();
     if a.reps > 1 {
         let bar = progress_bar(a.reps as u64 * (1 + a.baseline as u64));
@@ -155,4 +136,42 @@ pub fn execute(a: Args) -> Result<(), Error> {
         eprint!("{}", runs.report());
     }
     Ok(())
+}
+
+/// The world, the strategy every office uses (if one is forced) and the seed.
+fn load(a: &Args) -> Result<(Arc<World>, Option<usize>, u64), Error> {
+    let w = load_world(
+        &a.scenario,
+        &Overrides {
+            declarations: a.declarations,
+        },
+    )?;
+    let strategy = a
+        .strategy
+        .as_deref()
+        .map(|n| strategy_index(&w, n))
+        .transpose()?;
+    if a.baseline && w.operation.is_none() {
+        return Err(format!(
+            "--baseline: {} has no operation to compare with business as usual",
+            a.scenario.display()
+        )
+        .into());
+    }
+    let seed = a.seed.unwrap_or(w.seed);
+    Ok((w, strategy, seed))
+}
+
+/// The replications as a job of shards (for `--shard` and `stce slurm`), and their world.
+pub fn sharded(a: &Args) -> Result<(Job, Input), Error> {
+    if a.reps < 2 {
+        return Err("--shard splits replications: give --reps N (N ≥ 2)".into());
+    }
+    let (w, strategy, seed) = load(a)?;
+    let work = Work::Replications {
+        strategy: strategy.map(|s| w.strategies[s].name.clone()),
+        baseline: a.baseline,
+    };
+    let job = Job::new(&a.scenario, &w.name, seed, a.reps, a.declarations, work)?;
+    Ok((job, Input::World(w)))
 }

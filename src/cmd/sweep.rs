@@ -32,29 +32,11 @@ pub struct Args {
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
-    let s = stce::scenario::load(&a.scenario)?;
-    let axes = a
-        .sets
-        .iter()
-        .map(|x| sweep::Axis::parse(x))
-        .collect::<Result<Vec<_>, _>>()?;
-    let manifest = sweep::Manifest {
-        scenario: a.scenario.display().to_string(),
-        base_seed: a.seed.unwrap_or(s.seed),
-        reps: a.reps,
-        axes,
-    };
-    if let Some(shard) = a.shard {
-        let job = Job::new(
-            &a.scenario,
-            &s.name,
-            manifest.base_seed,
-            a.reps,
-            None,
-            Work::Sweep { manifest },
-        )?;
-        return super::run_shard(&job, shard, Input::Scenario(&s), &a.out);
+    if let Some(k) = a.shard {
+        let (job, input) = sharded(&a)?;
+        return super::run_shard(&job, k, &input, &a.out);
     }
+    let (s, manifest) = load(&a)?;
     let bar = ProgressBar::hidden();
     let r = sweep::run_sweep(
         &s,
@@ -77,4 +59,34 @@ pub fn execute(a: Args) -> Result<(), Error> {
         r.dir.display()
     );
     Ok(())
+}
+
+fn load(a: &Args) -> Result<(stce::scenario::Scenario, sweep::Manifest), Error> {
+    let s = stce::scenario::load(&a.scenario)?;
+    let axes = a
+        .sets
+        .iter()
+        .map(|x| sweep::Axis::parse(x))
+        .collect::<Result<Vec<_>, _>>()?;
+    let manifest = sweep::Manifest {
+        scenario: a.scenario.display().to_string(),
+        base_seed: a.seed.unwrap_or(s.seed),
+        reps: a.reps,
+        axes,
+    };
+    Ok((s, manifest))
+}
+
+/// The sweep as a job of shards (for `--shard` and `stce slurm`), and what they compute from.
+pub fn sharded(a: &Args) -> Result<(Job, Input), Error> {
+    let (s, manifest) = load(a)?;
+    let job = Job::new(
+        &a.scenario,
+        &s.name,
+        manifest.base_seed,
+        a.reps,
+        None,
+        Work::Sweep { manifest },
+    )?;
+    Ok((job, Input::Scenario(s)))
 }

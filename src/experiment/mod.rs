@@ -7,6 +7,7 @@ pub mod compare;
 pub mod merge;
 pub mod runs;
 pub mod shard;
+pub mod slurm;
 pub mod sweep;
 
 use std::sync::Arc;

@@ -216,9 +216,9 @@ pub struct Unit {
 
 /// What a shard computes from: the loaded scenario for a sweep (each cell builds its own
 /// world), the world for a comparison or replications.
-pub enum Input<'a> {
-    Scenario(&'a Scenario),
-    World(&'a Arc<World>),
+pub enum Input {
+    Scenario(Scenario),
+    World(Arc<World>),
 }
 
 /// What a shard run did.
@@ -232,7 +232,7 @@ pub struct ShardReport {
 pub fn run_shard(
     job: &Job,
     shard: Shard,
-    input: Input,
+    input: &Input,
     dir: &Path,
     on_start: &dyn Fn(u64),
     progress: &(dyn Fn() + Sync),
@@ -287,7 +287,7 @@ pub fn run_shard(
 fn compute(
     job: &Job,
     units: &[usize],
-    input: Input,
+    input: &Input,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Unit>, Error> {
     let strategy_of = |w: &World, name: &str| {
