@@ -240,7 +240,7 @@ fn read_units(f: &Folder) -> Result<Vec<Unit>, Error> {
     let path = f.dir.join(UNITS_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let shard = f.manifest.slice();
-    let expected = shard.units(f.manifest.units);
+    let expected: Vec<usize> = shard.units(f.manifest.units).collect();
     let mut units = Vec::with_capacity(expected.len());
     for (line, l) in text.lines().enumerate() {
         let u: Unit =

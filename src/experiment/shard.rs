@@ -4,9 +4,11 @@
 //! A unit is one replication of one cell (sweep), of one strategy (comparison) or of
 //! the scenario with or without its operation (`run --reps --baseline`). Its seed is
 //! [`replication_seed`](super::replication_seed)`(base, i)`, the one a single machine
-//! uses, so shard K needs only K and N. Units are dealt round-robin (unit `u` goes to
-//! shard `u mod N + 1`): every shard gets a share of every cell and strategy, so cells
-//! of different cost (a larger capacity, more declarations) do not pile up on one task.
+//! uses, so shard K needs only K and N. Shard K of N gets the K-th of N contiguous,
+//! equal (±1) blocks of units in their order (cell-major for a sweep): a shard builds
+//! the worlds of few cells (about cells/N + 1) instead of all of them, which matters
+//! when building a world costs as much as a few runs. The price: when cells differ
+//! much in cost (a swept `declarations`), shards of the costly cells take longer.
 //!
 //! A shard folder holds `units.ron` (its replications, one per line, in unit order;
 //! RON because it writes every `f64`, NaN included, so that it parses back to the same
@@ -15,6 +17,7 @@
 //! folders through the writers a single machine uses.
 
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -69,14 +72,10 @@ impl fmt::Display for Shard {
 }
 
 impl Shard {
-    /// Whether unit `u` (0-based) belongs to this shard.
-    pub fn owns(self, u: usize) -> bool {
-        u % self.count == self.index - 1
-    }
-
-    /// The units of `0..total` this shard runs, ascending.
-    pub fn units(self, total: usize) -> Vec<usize> {
-        (self.index - 1..total).step_by(self.count).collect()
+    /// The units of `0..total` this shard runs: the K-th of N contiguous blocks.
+    pub fn units(self, total: usize) -> Range<usize> {
+        let edge = |k: usize| (total as u128 * k as u128 / self.count as u128) as usize;
+        edge(self.index - 1)..edge(self.index)
     }
 }
 
@@ -263,7 +262,7 @@ pub fn run_shard(
             .into());
         }
     }
-    let units = shard.units(manifest.units);
+    let units: Vec<usize> = shard.units(manifest.units).collect();
     on_start(units.len() as u64);
     let records = compute(job, &units, input, progress)?;
     ensure_dir(dir)?;
@@ -382,15 +381,18 @@ mod tests {
         let total = 23;
         let mut seen = vec![0; total];
         for k in 1..=4 {
-            let s = Shard { index: k, count: 4 };
-            for u in s.units(total) {
-                assert!(s.owns(u));
+            let units = Shard { index: k, count: 4 }.units(total);
+            assert!((5..=6).contains(&units.len()), "{units:?}");
+            for u in units {
                 seen[u] += 1;
             }
         }
         assert!(seen.iter().all(|&n| n == 1), "{seen:?}");
         // More shards than units: the extra shards are empty, not an error.
-        assert!(Shard { index: 5, count: 5 }.units(3).is_empty());
+        let empty = (1..=5)
+            .filter(|&k| Shard { index: k, count: 5 }.units(3).is_empty())
+            .count();
+        assert_eq!(empty, 2);
     }
 
     #[test]

@@ -1,0 +1,154 @@
+//! `stce slurm` on a real single-node Slurm (started by `.ci/slurm-up`): a 4-task job
+//! array of sweep shards and the dependent merge job, whose result must equal the
+//! unsharded sweep byte for byte. Without Slurm the test says loudly that it skipped,
+//! except under CI, where it fails.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use common::*;
+
+/// Whether a Slurm controller answers; `None` with the reason when it does not.
+fn slurm_missing() -> Option<String> {
+    match Command::new("sinfo").args(["-h", "-o", "%t"]).output() {
+        Err(e) => Some(format!("sinfo cannot run ({e})")),
+        Ok(o) if !o.status.success() => Some(format!("sinfo failed: {}", text(&o.stderr).trim())),
+        Ok(_) => None,
+    }
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                read(&p),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_four_task_array_and_its_merge_equal_the_unsharded_sweep() {
+    if let Some(why) = slurm_missing() {
+        if std::env::var_os("CI").is_some() {
+            panic!("CI must run the Slurm test, but {why}: .ci/run starts Slurm with .ci/slurm-up");
+        }
+        eprintln!(
+            "\n*** SKIPPED tests/slurm.rs: {why}. Start a single-node Slurm with `bash .ci/slurm-up` (as root) and run it again. ***\n"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let scenario = scenario_path("tutorial.ron");
+    let sweep = [
+        "sweep",
+        scenario.to_str().unwrap(),
+        "--set",
+        "strategy=random,profiles,risk",
+        "--set",
+        "capacity_scale=0.5,1",
+        "--reps",
+        "4",
+    ];
+
+    let t = Instant::now();
+    let mut one = vec![];
+    one.extend(sweep);
+    let full = root.join("full");
+    one.extend(["--out", full.to_str().unwrap()]);
+    let out = stce(&one);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let one_process = t.elapsed();
+
+    // Relative --out: the scripts run in the directory `stce slurm` ran in.
+    let mut args = vec!["slurm", "--shards", "4", "--cpus-per-task", "1"];
+    args.extend(sweep);
+    args.extend(["--out", "out/sweep"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_stce"))
+        .args(&args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("submit:") && said.contains("4 tasks"),
+        "{said}"
+    );
+    let array = std::fs::read_to_string(root.join("out/sweep.slurm/array.sbatch")).unwrap();
+    for line in [
+        "#SBATCH --array=1-4",
+        "#SBATCH --cpus-per-task=1",
+        "#SBATCH --mem=",
+    ] {
+        assert!(array.contains(line), "array.sbatch lacks {line}:\n{array}");
+    }
+
+    let t = Instant::now();
+    let submitted = Command::new("timeout")
+        .args(["300", "bash", "out/sweep.slurm/submit.sh", "--wait"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let array_time = t.elapsed();
+    let logs = root.join("out/sweep.slurm/logs");
+    let log_text = || {
+        std::fs::read_dir(&logs)
+            .map(|d| {
+                d.map(|e| {
+                    let p = e.unwrap().path();
+                    format!(
+                        "== {}\n{}",
+                        p.display(),
+                        std::fs::read_to_string(&p).unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+            })
+            .unwrap_or_default()
+    };
+    assert!(
+        submitted.status.success(),
+        "submit.sh --wait: {}\n{}\n{}",
+        text(&submitted.stdout),
+        text(&submitted.stderr),
+        log_text()
+    );
+    let merged = root.join("out/sweep");
+    let (a, b) = (files(&full), files(&merged));
+    assert_eq!(
+        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        b.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        "{}",
+        log_text()
+    );
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            x == y,
+            "{name} of the Slurm merge differs from the unsharded sweep"
+        );
+    }
+    assert!(a.iter().any(|f| f.0 == "cells.csv"));
+    for k in 1..=4 {
+        assert!(
+            root.join(format!("out/sweep.shards/{k}/shard.json"))
+                .exists()
+        );
+    }
+    eprintln!(
+        "slurm: 4-task array + merge {:.1} s (submission to merged result); one process {:.1} s",
+        array_time.as_secs_f64(),
+        one_process.as_secs_f64()
+    );
+}
