@@ -88,5 +88,5 @@ pub fn sharded(a: &Args) -> Result<(Job, Input), Error> {
         None,
         Work::Sweep { manifest },
     )?;
-    Ok((job, Input::Scenario(s)))
+    Ok((job, Input::Scenario(Box::new(s))))
 }

@@ -216,7 +216,7 @@ pub struct Unit {
 /// What a shard computes from: the loaded scenario for a sweep (each cell builds its own
 /// world), the world for a comparison or replications.
 pub enum Input {
-    Scenario(Scenario),
+    Scenario(Box<Scenario>),
     World(Arc<World>),
 }
 

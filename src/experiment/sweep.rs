@@ -230,6 +230,9 @@ pub struct SweepReport {
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
+/// Where a cell's replications come from: `(cell index in grid order, cell)`.
+pub type CellReplications<'a> = dyn Fn(usize, &[String]) -> Result<Vec<Replication>, Error> + 'a;
+
 /// Run (or resume) a sweep into `dir`.
 pub fn run_sweep(
     base: &Scenario,
@@ -278,7 +281,7 @@ pub fn write_sweep(
     manifest: &Manifest,
     dir: &Path,
     on_start: &dyn Fn(u64),
-    replications: &dyn Fn(usize, &[String]) -> Result<Vec<Replication>, Error>,
+    replications: &CellReplications,
 ) -> Result<SweepReport, Error> {
     ensure_dir(dir)?;
     let manifest_path = dir.join("sweep.json");
