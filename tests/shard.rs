@@ -253,9 +253,13 @@ fn merge_refuses_folders_that_are_not_slices_of_one_job() {
     let e = merge_of(&[&d("a1"), &d("a2")], &out);
     assert!(e.contains("is not empty"), "{e}");
 
-    // A shard folder is not reused for another shard.
+    // A shard folder is not reused for another shard, nor written into a result folder.
     let a1 = d("a1");
     let mut a = sweep_args(&tutorial, &[]);
     a.extend(["--out", s(&a1), "--shard", "2/2"]);
     assert!(refused(&a).contains("holds another shard"));
+    let mut a = sweep_args(&tutorial, &[]);
+    a.extend(["--out", s(&out), "--shard", "2/2"]);
+    let e = refused(&a);
+    assert!(e.contains("not a shard"), "{e}");
 }

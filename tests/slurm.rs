@@ -1,7 +1,8 @@
-//! `stce slurm` on a real single-node Slurm (started by `.ci/slurm-up`): a 4-task job
-//! array of sweep shards and the dependent merge job, whose result must equal the
-//! unsharded sweep byte for byte. Without Slurm the test says loudly that it skipped,
-//! except under CI, where it fails.
+//! `stce slurm`: the scripts it writes, run by bash as Slurm would run them (always), and
+//! on a real single-node Slurm (started by `.ci/slurm-up`) a 4-task job array of sweep
+//! shards and the dependent merge job; both results must equal the unsharded sweep byte
+//! for byte. Without Slurm the second test says loudly that it skipped, except under CI,
+//! where it fails.
 
 mod common;
 
@@ -151,4 +152,79 @@ fn a_four_task_array_and_its_merge_equal_the_unsharded_sweep() {
         array_time.as_secs_f64(),
         one_process.as_secs_f64()
     );
+}
+
+#[test]
+fn the_scripts_split_the_command_and_merge_as_slurm_would_run_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let scenario = scenario_path("tutorial.ron");
+    // A path with brackets and a star must reach stce unexpanded by the shell.
+    let sweep = [
+        "sweep",
+        scenario.to_str().unwrap(),
+        "--set",
+        "nodes[*].office.capacity_hours=10,30",
+        "--reps",
+        "3",
+    ];
+    let full = root.join("full");
+    let mut one = sweep.to_vec();
+    one.extend(["--out", full.to_str().unwrap()]);
+    let out = stce(&one);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let slurm = |extra: &[&str]| {
+        let mut args = vec!["slurm", "--cpus-per-task", "1", "--partition", "short"];
+        args.extend(extra);
+        args.extend(sweep);
+        args.extend(["--out", "out/sweep"]);
+        Command::new(env!("CARGO_BIN_EXE_stce"))
+            .args(&args)
+            .current_dir(root)
+            .output()
+            .unwrap()
+    };
+    let too_many = slurm(&["--shards", "7"]);
+    assert!(!too_many.status.success());
+    assert!(
+        text(&too_many.stderr).contains("the job has 6 units"),
+        "{}",
+        text(&too_many.stderr)
+    );
+    let out = slurm(&["--shards", "4"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let scripts = root.join("out/sweep.slurm");
+    let array = std::fs::read_to_string(scripts.join("array.sbatch")).unwrap();
+    // 20,000 declarations, one run at a time: 128 MiB + 0.8 MB, rounded up to 64 MiB.
+    for line in [
+        "#SBATCH --array=1-4",
+        "#SBATCH --mem=192M",
+        "#SBATCH --partition=short",
+        "'nodes[*].office.capacity_hours=10,30'",
+        "--out out/sweep.shards/\"$k\" --shard \"$k/4\"",
+    ] {
+        assert!(array.contains(line), "array.sbatch lacks {line}:\n{array}");
+    }
+    assert!(!array.contains("--out out/sweep "), "{array}");
+
+    // Bash runs the #SBATCH lines as comments: the tasks, one by one, then the merge.
+    for k in 1..=4 {
+        let task = Command::new("bash")
+            .arg(scripts.join("array.sbatch"))
+            .env("SLURM_ARRAY_TASK_ID", k.to_string())
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(task.status.success(), "task {k}: {}", text(&task.stderr));
+    }
+    let merge = Command::new("bash")
+        .arg(scripts.join("merge.sbatch"))
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(merge.status.success(), "merge: {}", text(&merge.stderr));
+    let (a, b) = (files(&full), files(&root.join("out/sweep")));
+    assert!(a.iter().any(|f| f.0 == "cells.csv"));
+    assert!(a == b, "the merged sweep differs from the unsharded one");
 }

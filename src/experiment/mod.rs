@@ -1,5 +1,6 @@
 //! Experiments: many seeded replications in parallel (one ECS World each), paired
-//! comparisons of strategies on common random numbers, and parameter sweeps.
+//! comparisons of strategies on common random numbers, and parameter sweeps; each can be
+//! split into shards that run anywhere (a Slurm job array) and merged byte-identically.
 //! Replication i of every strategy and every sweep cell uses the same seed, so the
 //! trade flows and traffickers are the same and differences are the strategies'.
 

@@ -262,6 +262,20 @@ pub fn run_shard(
             .into());
         }
     }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let foreign: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != SHARD_FILE && n != UNITS_FILE && !n.starts_with('.'))
+            .collect();
+        if let Some(name) = foreign.first() {
+            return Err(format!(
+                "{} holds {name}, not a shard; give each shard a new folder",
+                dir.display()
+            )
+            .into());
+        }
+    }
     let units: Vec<usize> = shard.units(manifest.units).collect();
     on_start(units.len() as u64);
     let records = compute(job, &units, input, progress)?;
