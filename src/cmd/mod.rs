@@ -32,18 +32,7 @@ pub fn strategy_index(w: &World, name: &str) -> Result<usize, Error> {
 /// Run one shard of `job` (the `--shard K/N` of sweep, compare and run) into `out`.
 pub fn run_shard(job: &Job, k: Shard, input: &Input, out: &Path) -> Result<(), Error> {
     let bar = ProgressBar::hidden();
-    let r = shard::run_shard(
-        job,
-        k,
-        input,
-        out,
-        &|n| {
-            bar.set_length(n);
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            bar.set_style(progress_style());
-        },
-        &|| bar.inc(1),
-    )?;
+    let r = shard::run_shard(job, k, input, out, &|n| show_bar(&bar, n), &|| bar.inc(1))?;
     bar.finish_and_clear();
     println!(
         "shard {k}: {} of {} units of {} → {}; merge the {} shard folders with `stce merge DIR... --out DIR`",
@@ -54,6 +43,13 @@ pub fn run_shard(job: &Job, k: Shard, input: &Input, out: &Path) -> Result<(), E
         k.count
     );
     Ok(())
+}
+
+/// Show a hidden bar on standard error once the number of runs, `n`, is known.
+pub fn show_bar(bar: &ProgressBar, n: u64) {
+    bar.set_length(n);
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(progress_style());
 }
 
 pub fn progress_bar(total: u64) -> ProgressBar {

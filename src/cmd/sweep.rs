@@ -6,7 +6,7 @@ use indicatif::ProgressBar;
 use stce::experiment::shard::{Input, Job, Shard, Work};
 use stce::experiment::sweep;
 
-use super::{Error, progress_style};
+use super::{Error, show_bar};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -38,17 +38,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
     }
     let (s, manifest) = load(&a)?;
     let bar = ProgressBar::hidden();
-    let r = sweep::run_sweep(
-        &s,
-        &manifest,
-        &a.out,
-        &|n| {
-            bar.set_length(n);
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            bar.set_style(progress_style());
-        },
-        &|| bar.inc(1),
-    )?;
+    let r = sweep::run_sweep(&s, &manifest, &a.out, &|n| show_bar(&bar, n), &|| {
+        bar.inc(1)
+    })?;
     bar.finish_and_clear();
     println!(
         "{} cells ({} already done, {} run) × {} replications → {}/cells.csv, replications.csv, detection_vs_inspection.png/.svg",
