@@ -109,6 +109,18 @@ fn a_sweep_in_three_shards_merges_to_the_same_bytes() {
     // 4 cells × 3 replications, one header: the merge is not vacuous.
     let reps = text(&read(&merged.join("replications.csv")));
     assert_eq!(reps.lines().count(), 13, "{reps}");
+
+    // A shard folder does not depend on the number of threads.
+    let one_thread = dir.path().join("shard-2-one-thread");
+    let mut a = sweep_args(&scenario, &[]);
+    a.extend(["--out", s(&one_thread), "--shard", "2/3"]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stce"))
+        .args(&a)
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(files(&one_thread) == files(&dir.path().join("shard-2")));
 }
 
 #[test]
