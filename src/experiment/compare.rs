@@ -55,7 +55,7 @@ pub fn compare(
     let flat: Vec<Replication> = (0..reps * ns)
         .into_par_iter()
         .map(|k| {
-            let r = one(w, base_seed, k / ns, Some(strategies[k % ns]), false);
+            let r = unit(w, base_seed, strategies, k);
             progress();
             r
         })
@@ -73,6 +73,13 @@ pub fn compare(
             .collect(),
         runs,
     }
+}
+
+/// Unit `k` of a comparison: replication `k / strategies` of strategy `k mod strategies`
+/// (what a shard of the comparison runs, too).
+pub fn unit(w: &Arc<World>, base_seed: u64, strategies: &[usize], k: usize) -> Replication {
+    let ns = strategies.len();
+    one(w, base_seed, k / ns, Some(strategies[k % ns]), false)
 }
 
 impl Comparison {

@@ -26,8 +26,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::Replication;
 use super::sweep::{Manifest, apply, cell_world, grid};
+use super::{Replication, compare, one};
 use crate::report::io::{ensure_dir, write_atomic};
 use crate::scenario::Scenario;
 use crate::world::World;
@@ -307,14 +307,11 @@ fn compute(
         w.strategy_index(name)
             .ok_or_else(|| format!("the scenario defines no strategy \"{name}\""))
     };
-    let run = |w: &Arc<World>, u: usize, i: usize, strategy: Option<usize>, baseline: bool| {
-        let replication = super::one(w, job.base_seed, i, strategy, baseline);
+    let done = |unit: usize, replication: Replication| {
         progress();
-        Unit {
-            unit: u,
-            replication,
-        }
+        Unit { unit, replication }
     };
+    let base_seed = job.base_seed;
     match (&job.work, input) {
         (Work::Sweep { manifest }, Input::Scenario(base)) => {
             let cells = grid(&manifest.axes);
@@ -337,7 +334,7 @@ fn compute(
                 out.par_extend(
                     chunk
                         .par_iter()
-                        .map(|&u| run(&w, u, u % job.reps, strategy, false)),
+                        .map(|&u| done(u, one(&w, base_seed, u % job.reps, strategy, false))),
                 );
             }
             Ok(out)
@@ -347,10 +344,9 @@ fn compute(
                 .iter()
                 .map(|n| strategy_of(w, n))
                 .collect::<Result<Vec<_>, _>>()?;
-            let ns = idx.len();
             Ok(units
                 .par_iter()
-                .map(|&u| run(w, u, u / ns, Some(idx[u % ns]), false))
+                .map(|&u| done(u, compare::unit(w, base_seed, &idx, u)))
                 .collect())
         }
         (Work::Replications { strategy, baseline }, Input::World(w)) => {
@@ -358,7 +354,7 @@ fn compute(
             let variants = 1 + *baseline as usize;
             Ok(units
                 .par_iter()
-                .map(|&u| run(w, u, u / variants, s, u % variants == 1))
+                .map(|&u| done(u, one(w, base_seed, u / variants, s, u % variants == 1)))
                 .collect())
         }
         (work, _) => Err(format!(
