@@ -8,6 +8,8 @@ use stce::experiment::merge::{Merged, merge};
 use super::Error;
 
 #[derive(clap::Args)]
+#[command(after_help = "Example:
+  stce merge out/sweep.shards/1 out/sweep.shards/2 out/sweep.shards/3 --out out/sweep")]
 pub struct Args {
     /// The shard folders, all N of them (written by sweep, compare or run --reps with
     /// --shard K/N).

@@ -9,6 +9,9 @@ use stce::experiment::slurm::{Request, largest_run, write_scripts};
 use super::Error;
 
 #[derive(clap::Args)]
+#[command(after_help = "Example (the slurm options come before the command):
+  stce slurm --shards 8 --partition normal sweep scenarios/asean-cosmo.ron --set strategy=random,learner --reps 20 --out out/sweep
+  bash out/sweep.slurm/submit.sh")]
 pub struct Args {
     /// Array tasks, one shard each.
     #[arg(long)]
