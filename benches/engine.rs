@@ -26,6 +26,7 @@ fn world(file: &str, declarations: u64) -> Arc<World> {
         &path,
         &Overrides {
             declarations: Some(declarations),
+            ..Default::default()
         },
     )
     .expect("scenario")

@@ -34,6 +34,9 @@ pub enum LoadError {
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub declarations: Option<u64>,
+    /// `--seed`: replaces the file's `seed` (they mean the same: the base seed of every
+    /// stream, and of the population when it is fixed).
+    pub seed: Option<u64>,
 }
 
 /// Load and validate a scenario file and build its immutable world.
@@ -41,6 +44,9 @@ pub fn load_world(path: &Path, o: &Overrides) -> Result<Arc<world::World>, LoadE
     let mut s = scenario::load(path)?;
     if let Some(n) = o.declarations {
         s.declarations = n;
+    }
+    if let Some(seed) = o.seed {
+        s.seed = seed;
     }
     world::World::build(&s)
         .map(Arc::new)

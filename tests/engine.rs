@@ -34,10 +34,15 @@ fn every_shipment_ends_delivered_seized_or_in_transit() {
                 t.illicit[c as usize]
             );
         }
+        // Daily volumes are Poisson around the weekday mean, scaled so the window
+        // expects `declarations`: the count is within 4 standard deviations of it.
         let all = t.all();
-        assert_eq!(
-            all.generated, s.declarations,
-            "the run generates exactly `declarations`"
+        let sd = (s.declarations as f64).sqrt();
+        assert!(
+            (all.generated as f64 - s.declarations as f64).abs() < 4.0 * sd,
+            "the window generates about `declarations`: {} vs {}",
+            all.generated,
+            s.declarations
         );
         assert!(all.delivered > 0 && t.illicit_total().seized > 0, "{all:?}");
         let m = &out.metrics.shipments;
@@ -150,19 +155,45 @@ fn risk_score_and_profiles_beat_random_at_the_same_inspection_rate() {
         (
             m.hit_rate.unwrap(),
             m.inspection_rate.unwrap(),
-            m.detection_rate.overall,
+            m.detection_rate.overall.unwrap(),
         )
     };
     let (random_hit, random_rate, random_det) = by("random");
     let (risk_hit, risk_rate, risk_det) = by("risk-score");
+    // Within 5%: capacity binds for both in the window, but a strategy that seizes
+    // more leaves fewer declarations for the offices downstream, and in the drain
+    // capacity follows the (small) load.
     assert!(
-        (risk_rate - random_rate).abs() / random_rate < 0.02,
+        (risk_rate - random_rate).abs() / random_rate < 0.05,
         "inspection rates differ: risk {risk_rate} random {random_rate}"
     );
     assert!(
-        risk_hit > 3.0 * random_hit,
+        risk_hit > 1.5 * random_hit,
         "risk {risk_hit} vs random {random_hit}"
     );
+    // The population (AEO status, prior violations, front companies' age) is drawn per
+    // replication now, and the ratio of hit rates moves with it (1.9 to 4.3 over seeds
+    // 1–6): over several seeds risk scoring finds violations about three times as often.
+    let ratios: Vec<f64> = (1..=6u64)
+        .map(|seed| {
+            let hit = |name: &str| {
+                run(
+                    &w,
+                    &RunOptions {
+                        seed,
+                        strategy: w.strategy_index(name),
+                        ..Default::default()
+                    },
+                )
+                .metrics
+                .hit_rate
+                .unwrap()
+            };
+            hit("risk-score") / hit("random")
+        })
+        .collect();
+    let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
+    assert!(mean > 2.5, "mean ratio of hit rates {mean}: {ratios:?}");
     assert!(
         risk_det > random_det,
         "risk {risk_det} vs random {random_det}"
@@ -270,11 +301,11 @@ fn capacity_is_never_exceeded() {
         },
     )
     .tally;
+    // Over the window's days, no office spends more than the capacity it had (its
+    // daily hours, surged during the operation's interdiction phase).
+    let surge = s.operation.as_ref().map_or(1.0, |op| op.surge);
     for (o, ot) in w.offices.iter().zip(&t.offices) {
-        assert!(
-            ot.officer_hours <= o.capacity_hours_per_day * w.days as f64 + 1e-6,
-            "{:?}",
-            ot
-        );
+        assert!(ot.window_hours <= ot.capacity_hours + 1e-6, "{:?}", ot);
+        assert!(ot.capacity_hours <= o.capacity_hours_per_day * surge * w.days as f64 + 1e-6);
     }
 }

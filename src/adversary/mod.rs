@@ -318,15 +318,20 @@ fn rng_index(len: usize, salt: u32) -> usize {
     (crate::sim::random::mix(salt as u64) % len.max(1) as u64) as usize
 }
 
-/// Stage 8: networks act on the seizures they have heard of.
+/// Stage 8: networks act on the seizures they have heard of. Reroutes are counted and
+/// put on the timeline from the window's first day on (by window day); in the warm-up
+/// the networks learn too, so the window starts with traffickers already adapted.
 pub fn adapt(
     w: bevy_ecs::prelude::Res<crate::sim::components::WorldRes>,
     clock: bevy_ecs::prelude::Res<crate::sim::components::Clock>,
     mut plans: bevy_ecs::prelude::ResMut<crate::sim::generate::PlansRes>,
     mut counts: bevy_ecs::prelude::ResMut<crate::sim::components::Counts>,
 ) {
-    let day = clock.tick / w.0.ticks_per_day();
+    let day = w.0.window_day(clock.tick / w.0.ticks_per_day());
     for change in plans.0.learn(&w.0, clock.tick) {
-        counts.0.timeline.push((day, change));
+        if let Some(day) = day {
+            counts.0.reroutes += 1;
+            counts.0.timeline.push((day, change));
+        }
     }
 }

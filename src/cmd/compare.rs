@@ -30,6 +30,13 @@ pub struct Args {
     /// Write replications.csv, summary.json and plots here.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Compare the strategies without the scenario's operation (business as usual).
+    #[arg(long)]
+    no_operation: bool,
+    /// Hold the inspection effort equal: scale each strategy's officer-hours so that
+    /// all spend as many as the one that spent least.
+    #[arg(long)]
+    equal_effort: bool,
     /// Run only the K-th of N slices of the (replication, strategy) units and write a
     /// shard folder to --out; `stce merge` combines the N folders.
     #[arg(long, value_name = "K/N", requires = "out")]
@@ -42,9 +49,12 @@ pub fn execute(a: Args) -> Result<(), Error> {
         return super::run_shard(&job, k, &input, out);
     }
     let (w, idx) = load(&a)?;
-    let seed = a.seed.unwrap_or(w.seed);
     let bar = progress_bar((a.reps * idx.len()) as u64);
-    let c = compare::compare(&w, seed, a.reps, &idx, &|| bar.inc(1));
+    let options = compare::CompareOptions {
+        no_operation: a.no_operation,
+        equal_effort: a.equal_effort,
+    };
+    let c = compare::compare_with(&w, w.seed, a.reps, &idx, options, &|| bar.inc(1));
     bar.finish_and_clear();
     print!("{}", c.table());
     if let Some(dir) = a.out {
@@ -63,6 +73,7 @@ fn load(a: &Args) -> Result<(Arc<World>, Vec<usize>), Error> {
         &a.scenario,
         &Overrides {
             declarations: a.declarations,
+            seed: a.seed,
         },
     )?;
     if a.strategies.len() < 2 {
@@ -77,12 +88,16 @@ fn load(a: &Args) -> Result<(Arc<World>, Vec<usize>), Error> {
 }
 
 /// The comparison as a job of shards (for `--shard` and `stce slurm`), and its world.
+/// Equal effort calibrates capacity over all replications together: it has no shards.
 pub fn sharded(a: &Args) -> Result<(Job, Input), Error> {
+    if a.equal_effort {
+        return Err("--equal-effort calibrates each strategy's capacity over all replications together, so it cannot be split into shards; run it on one machine".into());
+    }
     let (w, idx) = load(a)?;
     let work = Work::Compare {
         strategies: idx.iter().map(|&i| w.strategies[i].name.clone()).collect(),
+        no_operation: a.no_operation,
     };
-    let seed = a.seed.unwrap_or(w.seed);
-    let job = Job::new(&a.scenario, &w.name, seed, a.reps, a.declarations, work)?;
+    let job = Job::new(&a.scenario, &w.name, w.seed, a.reps, a.declarations, work)?;
     Ok((job, Input::World(w)))
 }

@@ -39,8 +39,11 @@ pub struct Args {
     /// With --reps and an operation in the scenario: also run business as usual on
     /// the same seeds and report the operation's effect as a paired difference with
     /// its 95% CI (a single run always does).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_operation")]
     baseline: bool,
+    /// Run the scenario without its operation (business as usual) only.
+    #[arg(long)]
+    no_operation: bool,
     /// Print wall time, declarations simulated per second, peak memory and, for a
     /// single run, the time of each stage (on standard error).
     #[arg(long)]
@@ -62,7 +65,15 @@ pub fn execute(a: Args) -> Result<(), Error> {
     let t0 = Instant::now();
     if a.reps > 1 {
         let bar = progress_bar(a.reps as u64 * (1 + a.baseline as u64));
-        let r = replicate_with_baseline(&w, seed, a.reps, strategy, a.baseline, &|| bar.inc(1));
+        let r = replicate_with_baseline(
+            &w,
+            seed,
+            a.reps,
+            strategy,
+            a.baseline,
+            a.no_operation,
+            &|| bar.inc(1),
+        );
         bar.finish_and_clear();
         println!(
             "{} — {} replications (base seed {}), mean and 95% CI\n",
@@ -95,7 +106,8 @@ pub fn execute(a: Args) -> Result<(), Error> {
     let opts = RunOptions {
         seed,
         strategy,
-        baseline: false,
+        baseline: a.no_operation,
+        ..Default::default()
     };
     let r = run_with_baseline(&w, &opts);
     let run_seconds = t0.elapsed().as_secs_f64();
@@ -144,6 +156,7 @@ fn load(a: &Args) -> Result<(Arc<World>, Option<usize>, u64), Error> {
         &a.scenario,
         &Overrides {
             declarations: a.declarations,
+            seed: a.seed,
         },
     )?;
     let strategy = a
@@ -158,7 +171,7 @@ fn load(a: &Args) -> Result<(Arc<World>, Option<usize>, u64), Error> {
         )
         .into());
     }
-    let seed = a.seed.unwrap_or(w.seed);
+    let seed = w.seed;
     Ok((w, strategy, seed))
 }
 
@@ -170,7 +183,8 @@ pub fn sharded(a: &Args) -> Result<(Job, Input), Error> {
     let (w, strategy, seed) = load(a)?;
     let work = Work::Replications {
         strategy: strategy.map(|s| w.strategies[s].name.clone()),
-        baseline: a.baseline,
+        baseline: a.baseline && !a.no_operation,
+        no_operation: a.no_operation,
     };
     let job = Job::new(&a.scenario, &w.name, seed, a.reps, a.declarations, work)?;
     Ok((job, Input::World(w)))

@@ -25,6 +25,9 @@ pub struct Args {
     /// Directory for sweep.json, cells.csv, replications.csv and plots.
     #[arg(long)]
     out: PathBuf,
+    /// Run every cell without the scenario's operation (business as usual).
+    #[arg(long)]
+    no_operation: bool,
     /// Run only the K-th of N slices of the (cell, replication) units and write a shard
     /// folder to --out; `stce merge` combines the N folders into the sweep.
     #[arg(long, value_name = "K/N")]
@@ -65,6 +68,7 @@ fn load(a: &Args) -> Result<(stce::scenario::Scenario, sweep::Manifest), Error> 
         base_seed: a.seed.unwrap_or(s.seed),
         reps: a.reps,
         axes,
+        no_operation: a.no_operation,
     };
     Ok((s, manifest))
 }

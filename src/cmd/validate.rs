@@ -24,8 +24,19 @@ pub fn execute(a: Args) -> Result<(), Error> {
         w.commodities.len(),
         w.networks.len()
     );
-    for (x, y) in &w.unroutable_pairs {
-        println!("warning: no service connects {x} to {y}; that pair carries no trade");
+    println!(
+        "  time: {} days of warm-up, a {}-day measurement window, a drain of at most {} days; population {}",
+        w.warmup_days,
+        w.days,
+        w.drain_days,
+        if w.fixed_population {
+            "fixed by the seed"
+        } else {
+            "drawn per replication"
+        }
+    );
+    for warning in stce::world::checks::warnings(&w) {
+        println!("warning: {warning}");
     }
     Ok(())
 }

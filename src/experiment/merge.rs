@@ -60,7 +60,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, Error> {
             })?;
             Ok(Merged::Sweep(r))
         }
-        Work::Compare { strategies } => {
+        Work::Compare {
+            strategies,
+            no_operation,
+        } => {
             let ns = strategies.len();
             let runs = (0..ns)
                 .map(|s| units.iter().skip(s).step_by(ns).cloned().collect())
@@ -70,11 +73,16 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, Error> {
                 base_seed: job.base_seed,
                 strategies: strategies.clone(),
                 runs,
+                capacity_scale: vec![1.0; ns],
+                no_operation: *no_operation,
+                equal_effort: false,
             };
             c.write(out)?;
             Ok(Merged::Compare(c))
         }
-        Work::Replications { strategy, baseline } => {
+        Work::Replications {
+            strategy, baseline, ..
+        } => {
             let variants = 1 + *baseline as usize;
             let variant = |v: usize| -> Vec<Replication> {
                 units.iter().skip(v).step_by(variants).cloned().collect()

@@ -55,6 +55,25 @@ pub fn replicate(
     replicate_runs(w, base_seed, reps, strategy, false, progress)
 }
 
+/// Replications `0..reps` of one arm (strategy, with or without the operation, capacity
+/// scale), in parallel, in replication order.
+pub fn replicate_arm(
+    w: &Arc<World>,
+    base_seed: u64,
+    reps: usize,
+    arm: &RunOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Replication> {
+    (0..reps)
+        .into_par_iter()
+        .map(|i| {
+            let r = one_with(w, base_seed, i, arm);
+            progress();
+            r
+        })
+        .collect()
+}
+
 /// Replications `0..reps` of the scenario, or with `baseline` of its business as usual
 /// (the scenario without its operation) on the same seeds.
 pub fn replicate_runs(
@@ -82,19 +101,28 @@ pub fn one(
     strategy: Option<usize>,
     baseline: bool,
 ) -> Replication {
+    let arm = RunOptions {
+        strategy,
+        baseline,
+        ..Default::default()
+    };
+    one_with(w, base_seed, i, &arm)
+}
+
+/// Replication `i` of one arm of an experiment: `arm` says everything but the seed.
+pub fn one_with(w: &Arc<World>, base_seed: u64, i: usize, arm: &RunOptions) -> Replication {
     let seed = replication_seed(base_seed, i);
     let out = run(
         w,
         &RunOptions {
             seed,
-            strategy,
-            baseline,
+            ..arm.clone()
         },
     );
     Replication {
         rep: i,
         seed,
-        strategy: strategy.map(|s| w.strategies[s].name.clone()),
+        strategy: arm.strategy.map(|s| w.strategies[s].name.clone()),
         metrics: out.metrics,
         seizures_per_day: out.tally.seizures_per_day,
     }
@@ -185,12 +213,17 @@ pub fn estimates_table(rows: &[(&'static str, Estimate)]) -> String {
         "metric", "mean", "95% CI", "n"
     );
     for (name, e) in rows {
+        let (mean, ci) = if e.n == 0 {
+            ("n/a".to_string(), String::new())
+        } else {
+            (
+                fmt(e.mean),
+                format!("[{}, {}]", fmt(e.ci_low), fmt(e.ci_high)),
+            )
+        };
         s.push_str(&format!(
             "{:<22} {:>12} {:>26} {:>5}\n",
-            name,
-            fmt(e.mean),
-            format!("[{}, {}]", fmt(e.ci_low), fmt(e.ci_high)),
-            e.n
+            name, mean, ci, e.n
         ));
     }
     s

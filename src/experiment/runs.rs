@@ -107,16 +107,18 @@ impl Replicated {
 }
 
 /// Replications `0..reps` in parallel; with `baseline`, business as usual on the same
-/// seeds as well.
+/// seeds as well; with `no_operation`, business as usual only.
 pub fn replicate_with_baseline(
     w: &Arc<World>,
     base_seed: u64,
     reps: usize,
     strategy: Option<usize>,
     baseline: bool,
+    no_operation: bool,
     progress: &(dyn Fn() + Sync),
 ) -> Replicated {
-    let runs = replicate_runs(w, base_seed, reps, strategy, false, progress);
+    let runs = replicate_runs(w, base_seed, reps, strategy, no_operation, progress);
+    let baseline = baseline && !no_operation;
     let business_as_usual =
         baseline.then(|| replicate_runs(w, base_seed, reps, strategy, true, progress));
     Replicated {

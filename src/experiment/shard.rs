@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::sweep::{Manifest, apply, cell_world, grid};
-use super::{Replication, compare, one};
+use super::{Replication, compare, one, one_with};
 use crate::report::io::{ensure_dir, write_atomic};
 use crate::scenario::Scenario;
 use crate::world::World;
@@ -102,12 +102,16 @@ pub enum Work {
     /// `stce sweep`: unit = cell × reps + replication, cells in grid order.
     Sweep { manifest: Manifest },
     /// `stce compare`: unit = replication × strategies + strategy.
-    Compare { strategies: Vec<String> },
+    Compare {
+        strategies: Vec<String>,
+        no_operation: bool,
+    },
     /// `stce run --reps`: unit = replication × variants + variant, where variant 1 is
     /// business as usual (with `--baseline`).
     Replications {
         strategy: Option<String>,
         baseline: bool,
+        no_operation: bool,
     },
 }
 
@@ -124,10 +128,23 @@ impl Work {
                     .collect::<Vec<_>>()
                     .join(" × ")
             ),
-            Work::Compare { strategies } => {
-                format!("a comparison of {}", strategies.join(", "))
-            }
-            Work::Replications { strategy, baseline } => format!(
+            Work::Compare {
+                strategies,
+                no_operation,
+            } => format!(
+                "a comparison of {}{}",
+                strategies.join(", "),
+                if *no_operation {
+                    " without the operation"
+                } else {
+                    ""
+                }
+            ),
+            Work::Replications {
+                strategy,
+                baseline,
+                no_operation,
+            } => format!(
                 "replications{}{}",
                 strategy
                     .as_ref()
@@ -135,6 +152,8 @@ impl Work {
                     .unwrap_or_default(),
                 if *baseline {
                     " with business as usual"
+                } else if *no_operation {
+                    " without the operation"
                 } else {
                     ""
                 }
@@ -169,7 +188,7 @@ impl Job {
         self.reps
             * match &self.work {
                 Work::Sweep { manifest } => grid(&manifest.axes).len(),
-                Work::Compare { strategies } => strategies.len(),
+                Work::Compare { strategies, .. } => strategies.len(),
                 Work::Replications { baseline, .. } => 1 + *baseline as usize,
             }
     }
@@ -330,31 +349,47 @@ fn compute(
             let mut out = Vec::with_capacity(units.len());
             // Units are ascending, so each cell's units are consecutive: one world per cell.
             for chunk in units.chunk_by(|a, b| a / job.reps == b / job.reps) {
-                let (w, strategy) = cell_world(base, &manifest.axes, &cells[chunk[0] / job.reps])?;
+                let (w, arm) = cell_world(base, manifest, &cells[chunk[0] / job.reps])?;
                 out.par_extend(
                     chunk
                         .par_iter()
-                        .map(|&u| done(u, one(&w, base_seed, u % job.reps, strategy, false))),
+                        .map(|&u| done(u, one_with(&w, base_seed, u % job.reps, &arm))),
                 );
             }
             Ok(out)
         }
-        (Work::Compare { strategies }, Input::World(w)) => {
+        (
+            Work::Compare {
+                strategies,
+                no_operation,
+            },
+            Input::World(w),
+        ) => {
             let idx = strategies
                 .iter()
                 .map(|n| strategy_of(w, n))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(units
                 .par_iter()
-                .map(|&u| done(u, compare::unit(w, base_seed, &idx, u)))
+                .map(|&u| done(u, compare::unit(w, base_seed, &idx, *no_operation, u)))
                 .collect())
         }
-        (Work::Replications { strategy, baseline }, Input::World(w)) => {
+        (
+            Work::Replications {
+                strategy,
+                baseline,
+                no_operation,
+            },
+            Input::World(w),
+        ) => {
             let s = strategy.as_deref().map(|n| strategy_of(w, n)).transpose()?;
             let variants = 1 + *baseline as usize;
+            // Variant 0 as run_with_baseline's runs (business as usual with
+            // --no-operation), variant 1 its business as usual.
+            let bau = |u: usize| *no_operation || u % variants == 1;
             Ok(units
                 .par_iter()
-                .map(|&u| done(u, one(w, base_seed, u / variants, s, u % variants == 1)))
+                .map(|&u| done(u, one(w, base_seed, u / variants, s, bau(u))))
                 .collect())
         }
         (work, _) => Err(format!(

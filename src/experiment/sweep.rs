@@ -11,10 +11,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Replication, csv_header, csv_row, metric_names, replicate, summarise};
+use super::{Replication, csv_header, csv_row, metric_names, replicate_arm, summarise};
 use crate::report::io::{ensure_dir, write_atomic};
 use crate::report::plots::{self, Band, BandPoint};
 use crate::scenario::{Scenario, validate::validate};
+use crate::sim::RunOptions;
 use crate::world::World;
 
 /// `--set` paths with a meaning of their own; every other path addresses the scenario's
@@ -57,6 +58,9 @@ pub struct Manifest {
     pub base_seed: u64,
     pub reps: usize,
     pub axes: Vec<Axis>,
+    /// Every cell without the scenario's operation (business as usual).
+    #[serde(default)]
+    pub no_operation: bool,
 }
 
 /// Every combination of axis values, the first axis varying slowest.
@@ -242,24 +246,27 @@ pub fn run_sweep(
     progress: &(dyn Fn() + Sync),
 ) -> Result<SweepReport, Error> {
     write_sweep(manifest, dir, on_start, &|_, cell| {
-        let (w, strategy) = cell_world(base, &manifest.axes, cell)?;
-        Ok(replicate(
+        let (w, arm) = cell_world(base, manifest, cell)?;
+        Ok(replicate_arm(
             &w,
             manifest.base_seed,
             manifest.reps,
-            strategy,
+            &arm,
             progress,
         ))
     })
 }
 
-/// The world of one cell and the strategy index every office uses in it.
+/// The world of one cell and the arm its replications run (the strategy every office
+/// uses, with or without the operation).
 pub fn cell_world(
     base: &Scenario,
-    axes: &[Axis],
+    manifest: &Manifest,
     cell: &[String],
-) -> Result<(Arc<World>, Option<usize>), Error> {
-    let (s, strategy) = apply(base, axes, cell)?;
+) -> Result<(Arc<World>, RunOptions), Error> {
+    let (mut s, strategy) = apply(base, &manifest.axes, cell)?;
+    // `--seed` and the file's `seed` are one thing (a fixed population uses it).
+    s.seed = manifest.base_seed;
     let w = Arc::new(World::build(&s).map_err(|e| e.to_string())?);
     let strategy = match strategy {
         Some(name) => Some(w.strategy_index(&name).ok_or_else(|| {
@@ -270,7 +277,12 @@ pub fn cell_world(
         })?),
         None => None,
     };
-    Ok((w, strategy))
+    let arm = RunOptions {
+        strategy,
+        baseline: manifest.no_operation,
+        ..Default::default()
+    };
+    Ok((w, arm))
 }
 
 /// Write (or resume) a sweep into `dir`, taking the replications of every cell not yet

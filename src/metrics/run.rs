@@ -1,12 +1,14 @@
 //! The targeting metrics of one replication, as defined in the README. Every module
-//! computes them through this one place.
+//! computes them through this one place. They count the shipments declared in the
+//! measurement window (see `tally`); a rate whose denominator is empty is `None`
+//! (`null` in JSON, an empty CSV cell, "n/a" on screen) and is left out of means.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::tally::{Fates, Tally};
+use super::tally::{Fates, Reason, Tally};
 use crate::scenario::Category;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -24,9 +26,24 @@ pub struct Shipments {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DetectionRate {
-    /// Illicit seized / illicit that reached at least one customs office.
-    pub overall: f64,
+    /// Illicit seized / illicit that reached at least one customs office and whose fate
+    /// is known (seized or delivered).
+    pub overall: Option<f64>,
     pub by_category: BTreeMap<Cow<'static, str>, f64>,
+    /// Illicit shipments that reached an office but were still in transit when the run
+    /// stopped: left out of the rate, reported beside it.
+    pub unresolved: u64,
+}
+
+/// Inspections and what they found, for one reason of selection.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Selection {
+    pub inspections: u64,
+    pub violations_found: u64,
+    pub seizures: u64,
+    pub hit_rate: Option<f64>,
+    /// hit_rate / base rate of illicit declarations among those assessed.
+    pub lift_over_random: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -68,6 +85,11 @@ pub struct RunMetrics {
     pub alerts_acted_on: u64,
     /// Seizures of shipments selected because of an alert.
     pub seizures_from_alerts: u64,
+    /// Inspections, finds and seizures split by what selected the shipment: the
+    /// strategy's ranking (`targeted`), a platform `alert`, or a `random` draw.
+    pub by_selection: BTreeMap<Cow<'static, str>, Selection>,
+    /// Times a network routed round a node during the window and drain.
+    pub reroutes: u64,
     /// Seized value (USD) / seizures.
     pub value_per_seizure: Option<f64>,
     /// How illicit traffic moved between the days before the operation and its window.
@@ -103,7 +125,7 @@ pub struct Volume {
 }
 
 /// Names of the scalar metrics, the columns of tidy replication tables.
-pub const SCALARS: [&str; 22] = [
+pub const SCALARS: [&str; 35] = [
     "detection_rate",
     "hit_rate",
     "inspection_rate",
@@ -126,6 +148,19 @@ pub const SCALARS: [&str; 22] = [
     "alerts_acted_on",
     "seizures_from_alerts",
     "displacement",
+    "footprint_before",
+    "footprint_during",
+    "reroutes",
+    "illicit_unresolved",
+    "inspections_targeted",
+    "inspections_alert",
+    "inspections_random",
+    "hit_rate_targeted",
+    "hit_rate_alert",
+    "hit_rate_random",
+    "lift_targeted",
+    "lift_random",
+    "seizures_random",
 ];
 
 fn displacement(t: &Tally) -> Option<Displacement> {
@@ -191,7 +226,7 @@ impl RunMetrics {
             let f = t.illicit[c as usize];
             if f.generated > 0 {
                 by_category.insert(c.label().into(), f);
-                if let Some(r) = ratio(f.seized, f.reached_office) {
+                if let Some(r) = ratio(f.seized, f.resolved_at_office()) {
                     rate_by_category.insert(c.label().into(), r);
                 }
             }
@@ -210,8 +245,9 @@ impl RunMetrics {
                 illicit_by_category: by_category,
             },
             detection_rate: DetectionRate {
-                overall: ratio(illicit.seized, illicit.reached_office).unwrap_or(0.0),
+                overall: ratio(illicit.seized, illicit.resolved_at_office()),
                 by_category: rate_by_category,
+                unresolved: illicit.reached_office_in_transit,
             },
             hit_rate,
             inspection_rate: ratio(t.inspections, t.assessed),
@@ -236,6 +272,25 @@ impl RunMetrics {
             alerts_from_flags: t.alerts_from_flags,
             alerts_acted_on: t.alerts_acted_on,
             seizures_from_alerts: t.seizures_from_alerts,
+            by_selection: Reason::ALL
+                .iter()
+                .map(|r| {
+                    let x = t.by_reason[*r as usize];
+                    let hit_rate = ratio(x.violations_found, x.inspections);
+                    let selection = Selection {
+                        inspections: x.inspections,
+                        violations_found: x.violations_found,
+                        seizures: x.seizures,
+                        hit_rate,
+                        lift_over_random: match (hit_rate, base_rate) {
+                            (Some(h), Some(b)) if b > 0.0 => Some(h / b),
+                            _ => None,
+                        },
+                    };
+                    (r.label().into(), selection)
+                })
+                .collect(),
+            reroutes: t.reroutes,
             value_per_seizure: (seized > 0).then(|| t.value_seized / seized as f64),
             displacement: displacement(t),
             timeline: t
@@ -254,8 +309,9 @@ impl RunMetrics {
     pub fn scalars(&self) -> Vec<(&'static str, f64)> {
         let nan = f64::NAN;
         let ip = self.interdiction_point;
+        let sel = |r: Reason| self.by_selection[r.label()];
         let values = [
-            self.detection_rate.overall,
+            self.detection_rate.overall.unwrap_or(nan),
             self.hit_rate.unwrap_or(nan),
             self.inspection_rate.unwrap_or(nan),
             self.lift_over_random.unwrap_or(nan),
@@ -280,6 +336,23 @@ impl RunMetrics {
                 .as_ref()
                 .and_then(|d| d.displacement)
                 .unwrap_or(nan),
+            self.displacement
+                .as_ref()
+                .map_or(nan, |d| d.footprint_before as f64),
+            self.displacement
+                .as_ref()
+                .map_or(nan, |d| d.footprint_during as f64),
+            self.reroutes as f64,
+            self.detection_rate.unresolved as f64,
+            sel(Reason::Targeted).inspections as f64,
+            sel(Reason::Alert).inspections as f64,
+            sel(Reason::Random).inspections as f64,
+            sel(Reason::Targeted).hit_rate.unwrap_or(nan),
+            sel(Reason::Alert).hit_rate.unwrap_or(nan),
+            sel(Reason::Random).hit_rate.unwrap_or(nan),
+            sel(Reason::Targeted).lift_over_random.unwrap_or(nan),
+            sel(Reason::Random).lift_over_random.unwrap_or(nan),
+            sel(Reason::Random).seizures as f64,
         ];
         SCALARS.iter().copied().zip(values).collect()
     }

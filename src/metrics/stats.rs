@@ -10,8 +10,9 @@ use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// A mean over replications with its 95% confidence interval.
 ///
-/// `n` counts only the finite samples that went into the estimate.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// `n` counts only the finite samples that went into the estimate. In JSON an estimate
+/// of no samples (`n = 0`) has `null` mean, interval and sd.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
     pub mean: f64,
     pub ci_low: f64,
@@ -35,6 +36,20 @@ impl Estimate {
         sd: 0.0,
         n: 0,
     };
+}
+
+impl Serialize for Estimate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let v = |x: f64| (self.n > 0 && x.is_finite()).then_some(x);
+        let mut st = s.serialize_struct("Estimate", 5)?;
+        st.serialize_field("mean", &v(self.mean))?;
+        st.serialize_field("ci_low", &v(self.ci_low))?;
+        st.serialize_field("ci_high", &v(self.ci_high))?;
+        st.serialize_field("sd", &v(self.sd))?;
+        st.serialize_field("n", &self.n)?;
+        st.end()
+    }
 }
 
 /// Degrees of freedom below this are served from a table computed once.

@@ -1,5 +1,11 @@
 //! What one replication counts as it runs: counters updated in place by the systems,
 //! never a list of every shipment.
+//!
+//! Per-shipment counters (fates, assessments, inspections, seizures, alerts about a
+//! shipment) count the shipments declared in the measurement window, wherever in the
+//! run (window or drain) the event happens. Time-based counters (an office's capacity
+//! and hours over the window's days, alerts from injects, the timeline) count the
+//! window's days.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,9 +17,13 @@ pub struct Fates {
     pub generated: u64,
     pub delivered: u64,
     pub seized: u64,
+    /// Still without a fate when the run stopped (the drain's cap).
     pub in_transit: u64,
     /// Shipments assessed by at least one customs office.
     pub reached_office: u64,
+    /// Of `reached_office`, those still in transit when the run stopped: their fate is
+    /// unknown, so detection rates leave them out.
+    pub reached_office_in_transit: u64,
 }
 
 impl Fates {
@@ -23,7 +33,49 @@ impl Fates {
         self.seized += o.seized;
         self.in_transit += o.in_transit;
         self.reached_office += o.reached_office;
+        self.reached_office_in_transit += o.reached_office_in_transit;
     }
+
+    /// Shipments that reached an office and whose fate is known (seized or delivered).
+    pub fn resolved_at_office(&self) -> u64 {
+        self.reached_office - self.reached_office_in_transit
+    }
+
+    /// Generated but not yet delivered, seized or given up at the end of the drain.
+    pub fn open(&self) -> u64 {
+        self.generated - self.delivered - self.seized - self.in_transit
+    }
+}
+
+/// What selected a shipment for inspection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// The strategy ranked it on its indicators.
+    Targeted = 0,
+    /// A platform alert named it, its exporter or its consignee.
+    Alert = 1,
+    /// Drawn at random: random sampling, a learner's exploration, a mixture's random part.
+    Random = 2,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 3] = [Reason::Targeted, Reason::Alert, Reason::Random];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::Targeted => "targeted",
+            Reason::Alert => "alert",
+            Reason::Random => "random",
+        }
+    }
+}
+
+/// Inspections, violations found and seizures of one selection reason.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct ReasonTally {
+    pub inspections: u64,
+    pub violations_found: u64,
+    pub seizures: u64,
 }
 
 /// One office's work over the run.
@@ -34,8 +86,14 @@ pub struct OfficeTally {
     pub inspections: u64,
     pub violations_found: u64,
     pub seizures: u64,
+    /// Officer-hours on the window's shipments.
     pub officer_hours: f64,
+    /// Officer-hours available over the window's days: the daily budget with the
+    /// operation's surge and capacity injects, none while the node is closed.
     pub capacity_hours: f64,
+    /// Officer-hours spent on the window's days (whatever shipment): with
+    /// `capacity_hours`, the office's utilisation.
+    pub window_hours: f64,
     pub licit_dwell_hours: f64,
 }
 
@@ -95,6 +153,10 @@ pub struct Tally {
     pub alerts_from_flags: u64,
     pub alerts_acted_on: u64,
     pub seizures_from_alerts: u64,
+    /// Inspections, violations and seizures by what selected the shipment.
+    pub by_reason: [ReasonTally; 3],
+    /// Times a network routed round a node (window days).
+    pub reroutes: u64,
     /// Illicit shipments per route (node codes) and per transit hub: [before, during]
     /// the operation's window.
     pub illicit_routes: std::collections::BTreeMap<String, [u64; 2]>,

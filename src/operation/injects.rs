@@ -8,7 +8,7 @@ use super::Effect;
 use super::platform::{Alerts, Message, delivery_tick};
 use crate::sim::components::{Clock, Counts, RunMode, Streams, WorldRes};
 use crate::sim::generate::PlansRes;
-use crate::sim::random::unit;
+use crate::sim::random::{name_key, unit};
 
 /// What injects changed, per office and node, and until which tick.
 #[derive(Resource)]
@@ -64,6 +64,9 @@ pub fn injects(
         return;
     }
     let day = clock.tick / tpd;
+    // Inject days are window days moved onto the simulation's (see `Plan::shifted`);
+    // the timeline speaks in window days.
+    let window_day = w.window_day(day).unwrap_or(0);
     let tally = &mut counts.0;
     // The baseline lives through the same closures, failures and new services; only
     // what the operation itself does is left out of it.
@@ -72,7 +75,7 @@ pub fn injects(
         .iter()
         .filter(|i| i.0 == day && (i.3 || !mode.baseline))
     {
-        tally.timeline.push((day, text.clone()));
+        tally.timeline.push((window_day, text.clone()));
         let until = |days: u32| clock.tick + days * tpd;
         match effect {
             Effect::NodeClosure { node, days } => conditions.closed_until[*node] = until(*days),
@@ -122,16 +125,21 @@ pub fn injects(
                 // Keyed by network and day, not drawn from the adversary's stream: which
                 // networks pause must not depend on what earlier seizures taught them.
                 for (n, net) in w.networks.iter().enumerate() {
-                    if unit(streams.publicity_seed, n as u64, day as u64)
-                        < net.adaptation.publicity_pause_share
+                    // Keyed by the network's name, not its position in the file.
+                    if unit(
+                        streams.publicity_seed,
+                        name_key(&net.name),
+                        window_day as u64,
+                    ) < net.adaptation.publicity_pause_share
                     {
                         let resume = day + net.adaptation.publicity_pause_days;
                         plans.0.pause(n, resume);
                         tally.timeline.push((
-                            day,
+                            window_day,
                             format!(
-                                "\"{}\" pauses until day {resume} after the publicity",
-                                net.name
+                                "\"{}\" pauses until day {} after the publicity",
+                                net.name,
+                                window_day + net.adaptation.publicity_pause_days
                             ),
                         ));
                     }

@@ -139,6 +139,25 @@ impl Plan {
         }
     }
 
+    /// The plan with every date moved `days` later: the file's dates are days of the
+    /// measurement window, the simulation's start `days` earlier (the warm-up).
+    pub fn shifted(mut self, days: u32) -> Plan {
+        for p in &mut self.phases {
+            p.1 += days;
+            p.2 += days;
+        }
+        self.start += days;
+        self.end += days;
+        if let Some((s, e)) = &mut self.interdiction {
+            *s += days;
+            *e += days;
+        }
+        for i in &mut self.injects {
+            i.0 += days;
+        }
+        self
+    }
+
     /// Whether the platform and the operation's settings are in force on `day`.
     pub fn active(&self, day: u32) -> bool {
         (self.start..self.end).contains(&day)

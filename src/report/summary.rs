@@ -8,7 +8,7 @@ use crate::metrics::{RunMetrics, Tally};
 use crate::world::World;
 
 fn pct(x: Option<f64>) -> String {
-    x.map_or("—".into(), |v| format!("{:.1}%", 100.0 * v))
+    x.map_or("n/a".into(), |v| format!("{:.1}%", 100.0 * v))
 }
 
 /// The summary of one run as text.
@@ -18,8 +18,17 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
     let ill = &sh.illicit;
     let _ = writeln!(
         s,
-        "{} — seed {}, {} days from {}",
-        info.scenario, info.seed, info.days, info.start_date
+        "{} — seed {}, {} days from {} (after {} days of warm-up; drain of at most {} days)",
+        info.scenario, info.seed, info.days, info.start_date, info.warmup_days, info.drain_days
+    );
+    let _ = writeln!(
+        s,
+        "counted: the shipments declared in the window, to their fate{}",
+        if info.fixed_population {
+            "; population fixed by the scenario's seed"
+        } else {
+            ""
+        }
     );
     if let Some(st) = &info.strategy {
         let _ = writeln!(s, "every office runs strategy \"{st}\"");
@@ -27,7 +36,7 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "Shipments      generated {}  delivered {}  seized {}  in transit at the end {}",
+        "Shipments      generated {}  delivered {}  seized {}  still in transit at the drain's end {}",
         sh.generated, sh.delivered, sh.seized, sh.in_transit
     );
     let _ = writeln!(
@@ -35,15 +44,17 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
         "               licit {}  illicit {} (reached a customs office: {})",
         sh.licit.generated, ill.generated, ill.reached_office
     );
-    let (lo, hi) = wilson_interval(ill.seized, ill.reached_office);
+    let known = ill.resolved_at_office();
+    let (lo, hi) = wilson_interval(ill.seized, known);
     let _ = writeln!(
         s,
-        "Detection rate {}  ({} of {} illicit shipments that reached an office; 95% CI {:.1}–{:.1}%)",
-        pct(Some(m.detection_rate.overall)),
+        "Detection rate {}  ({} of {} illicit shipments that reached an office and whose fate is known; 95% CI {:.1}–{:.1}%; {} still unresolved)",
+        pct(m.detection_rate.overall),
         ill.seized,
-        ill.reached_office,
+        known,
         100.0 * lo,
-        100.0 * hi
+        100.0 * hi,
+        m.detection_rate.unresolved
     );
     for (cat, rate) in &m.detection_rate.by_category {
         let _ = writeln!(s, "               {cat:<10} {}", pct(Some(*rate)));
@@ -65,8 +76,21 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
         s,
         "Lift over random {}  (hit rate / share of illicit among declarations assessed)",
         m.lift_over_random
-            .map_or("—".into(), |l| format!("{l:.1}×"))
+            .map_or("n/a".into(), |l| format!("{l:.1}×"))
     );
+    for (why, x) in &m.by_selection {
+        if x.inspections > 0 {
+            let _ = writeln!(
+                s,
+                "  selected by {why:<9} {:>7} inspections, hit rate {}, lift {}, {} seizures",
+                x.inspections,
+                pct(x.hit_rate),
+                x.lift_over_random
+                    .map_or("n/a".into(), |l| format!("{l:.1}×")),
+                x.seizures
+            );
+        }
+    }
     if let Some(ip) = m.interdiction_point {
         let _ = writeln!(
             s,
@@ -108,7 +132,7 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
     ) {
         let _ = writeln!(
             s,
-            "{:<7} {:<4} {:<22} {:<14} {:>9} {:>9} {:>6} {:>7} {:>8} {:>6.0}%",
+            "{:<7} {:<4} {:<22} {:<14} {:>9} {:>9} {:>6} {:>7} {:>8} {:>7}",
             r.office,
             r.country,
             r.roles,
@@ -118,7 +142,8 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
             r.violations_found,
             r.seizures,
             pct(r.hit_rate),
-            100.0 * r.utilisation
+            r.utilisation
+                .map_or("n/a".into(), |u| format!("{:.0}%", 100.0 * u))
         );
     }
     if let Some(plan) = &w.operation {
@@ -126,16 +151,18 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
             s,
             "\nOperation \"{}\": days {}–{}; {} of {} administrations take part",
             plan.name,
-            plan.start,
-            plan.end,
+            plan.start - w.warmup_days,
+            plan.end - w.warmup_days,
             plan.participant.iter().filter(|p| **p).count(),
             plan.participant.len()
         );
         for (kind, a, b) in &plan.phases {
             let _ = writeln!(
                 s,
-                "  {:<15} days {a:>3}–{b:<3} ({} to {})",
+                "  {:<15} days {:>3}–{:<3} ({} to {})",
                 format!("{kind:?}"),
+                a - w.warmup_days,
+                b - w.warmup_days,
                 w.date(*a),
                 w.date(b.saturating_sub(1))
             );
@@ -148,9 +175,9 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
         if let Some(d) = &m.displacement {
             let _ = writeln!(
                 s,
-                "Displacement   {} of illicit volume moved to other routes; footprint {} nodes before, {} during",
+                "Routes         {} of illicit volume on other routes during the operation than before (business as usual moves too: the operation's share is its difference below); footprint {} nodes before, {} during",
                 d.displacement
-                    .map_or("—".into(), |x| format!("{:.0}%", 100.0 * x)),
+                    .map_or("n/a".into(), |x| format!("{:.0}%", 100.0 * x)),
                 d.footprint_before,
                 d.footprint_during
             );
@@ -174,7 +201,13 @@ pub fn summary(w: &World, info: &RunInfo, t: &Tally, m: &RunMetrics) -> String {
         if !m.timeline.is_empty() {
             let _ = writeln!(s, "Timeline");
             for e in &m.timeline {
-                let _ = writeln!(s, "  day {:>3} {}  {}", e.day, w.date(e.day), e.event);
+                let _ = writeln!(
+                    s,
+                    "  day {:>3} {}  {}",
+                    e.day,
+                    w.date(e.day + w.warmup_days),
+                    e.event
+                );
             }
         }
     }
@@ -194,6 +227,18 @@ pub fn operation_effect(e: &super::tables::OperationEffect) -> String {
         "\nWhat \"{}\" added (same seed, business as usual = the scenario without the operation)\n",
         e.operation
     );
+    let get = |m: &std::collections::BTreeMap<&'static str, Option<f64>>, k: &str| {
+        m.get(k).copied().flatten()
+    };
+    if let Some(d) = get(&e.difference, "displacement") {
+        let _ = writeln!(
+            s,
+            "Displacement due to the operation: {:+.1} points of illicit volume on other routes ({:.1}% with it, {:.1}% in business as usual)",
+            100.0 * d,
+            100.0 * get(&e.with_operation, "displacement").unwrap_or(f64::NAN),
+            100.0 * get(&e.business_as_usual, "displacement").unwrap_or(f64::NAN)
+        );
+    }
     let _ = writeln!(
         s,
         "{:<22} {:>14} {:>18} {:>12}",
@@ -210,12 +255,12 @@ pub fn operation_effect(e: &super::tables::OperationEffect) -> String {
         "alerts_sent",
         "seizures_from_alerts",
         "displacement",
+        "footprint_before",
+        "footprint_during",
+        "reroutes",
     ] {
         let f = |m: &std::collections::BTreeMap<&'static str, Option<f64>>| {
-            m.get(k)
-                .copied()
-                .flatten()
-                .map_or("—".to_string(), crate::experiment::fmt)
+            get(m, k).map_or("n/a".to_string(), crate::experiment::fmt)
         };
         let _ = writeln!(
             s,

@@ -17,6 +17,10 @@ pub struct RunInfo {
     pub seed: u64,
     pub start_date: String,
     pub days: u32,
+    /// Days simulated before the window (not counted) and at most after it.
+    pub warmup_days: u32,
+    pub drain_days: u32,
+    pub fixed_population: bool,
     pub declarations: u64,
     /// The strategy every office was told to use, if overridden.
     pub strategy: Option<String>,
@@ -27,8 +31,11 @@ impl RunInfo {
         RunInfo {
             scenario: w.name.clone(),
             seed,
-            start_date: w.date(0),
+            start_date: w.date(w.warmup_days),
             days: w.days,
+            warmup_days: w.warmup_days,
+            drain_days: w.drain_days,
+            fixed_population: w.fixed_population,
             declarations: w.declarations,
             strategy: strategy.map(|s| w.strategies[s].name.clone()),
         }
@@ -82,9 +89,12 @@ pub struct OfficeRow {
     pub country: String,
     pub roles: String,
     pub strategy: String,
+    /// Officer-hours available over the window's days (surge, injects, closures).
     pub capacity_hours: f64,
+    /// Officer-hours on the window's shipments.
     pub officer_hours: f64,
-    pub utilisation: f64,
+    /// Officer-hours spent on the window's days / `capacity_hours` (empty if none).
+    pub utilisation: Option<f64>,
     pub assessed: u64,
     pub assessed_illicit: u64,
     pub inspections: u64,
@@ -118,11 +128,7 @@ pub fn office_rows(w: &World, t: &Tally, strategy: Option<usize>) -> Vec<OfficeR
                 strategy: w.strategies[strategy.unwrap_or(o.strategy)].name.clone(),
                 capacity_hours: ot.capacity_hours,
                 officer_hours: ot.officer_hours,
-                utilisation: if ot.capacity_hours > 0.0 {
-                    ot.officer_hours / ot.capacity_hours
-                } else {
-                    0.0
-                },
+                utilisation: (ot.capacity_hours > 0.0).then(|| ot.window_hours / ot.capacity_hours),
                 assessed: ot.assessed,
                 assessed_illicit: ot.assessed_illicit,
                 inspections: ot.inspections,

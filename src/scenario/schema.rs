@@ -18,13 +18,34 @@ pub struct Scenario {
     pub seed: u64,
     /// First simulated day, `YYYY-MM-DD`.
     pub start_date: String,
-    /// Length of the run in days.
+    /// Length of the measurement window in days (day 0 is `start_date`).
     pub days: u32,
+    /// Days simulated before the window so that it starts in steady state (shipments
+    /// already at sea, networks already shipping). None: the longest expected voyage of
+    /// the scenario's trade and networks, in whole days.
+    #[serde(default)]
+    pub warmup_days: Option<u32>,
+    /// Most days simulated after the window, without new declarations, for the window's
+    /// shipments to be delivered or seized. None: twice the longest expected voyage plus
+    /// a week. The run stops earlier once every window shipment has a fate.
+    #[serde(default)]
+    pub drain_days: Option<u32>,
+    /// Keep the population (licit traders, front companies) the same in every
+    /// replication, drawn from `seed`: results are then conditional on that one draw.
+    /// By default each replication draws its own from its seed.
+    #[serde(default)]
+    pub fixed_population: bool,
+    /// Over-dispersion of daily volumes: 0 gives Poisson counts around the weekday
+    /// mean; k > 0 multiplies each day's mean by a Gamma factor of mean 1 and variance
+    /// k (a negative binomial: variance = mean + k·mean²).
+    #[serde(default)]
+    pub arrival_dispersion: f64,
     /// Hours per simulation tick; must divide 24. Offices assess each tick's arrivals.
     #[serde(default = "default_tick_hours")]
     pub tick_hours: u32,
-    /// Shipments (each with one declaration) generated over the whole run, licit and
-    /// illicit together; `stce run --declarations` overrides it.
+    /// Expected shipments (each with one declaration) declared in the measurement
+    /// window, licit and illicit together; the warm-up runs at the same daily volume.
+    /// `stce run --declarations` overrides it.
     pub declarations: u64,
     /// Relative volume Monday..Sunday (normalised to mean 1).
     #[serde(default = "default_weekday_profile")]

@@ -221,6 +221,24 @@ impl Checker<'_> {
                 Some("use a positive whole number".into()),
             );
         }
+        for (field, v) in [("warmup_days", s.warmup_days), ("drain_days", s.drain_days)] {
+            if v.is_some_and(|d| d > 3660) {
+                self.push(
+                    at("", field, 0),
+                    field.into(),
+                    format!("{} days is out of range", v.unwrap_or(0)),
+                    Some("use 0 to 3660 days, or leave it out for the automatic length".into()),
+                );
+            }
+        }
+        if !(s.arrival_dispersion.is_finite() && (0.0..=100.0).contains(&s.arrival_dispersion)) {
+            self.push(
+                at("", "arrival_dispersion", 0),
+                "arrival_dispersion".into(),
+                format!("{} is out of range", s.arrival_dispersion),
+                Some("0 for Poisson daily volumes, or a positive variance of the daily factor up to 100".into()),
+            );
+        }
         if s.weekday_profile
             .iter()
             .any(|w| !(w.is_finite() && *w >= 0.0))

@@ -1,5 +1,21 @@
 //! Assess, inspect, act: what a customs office does with the declarations in front of it
 //! each tick.
+//!
+//! Capacity is a daily budget of officer-hours (capacity × surge × capacity injects;
+//! none while the node is closed), set at the day's first tick and paced across the
+//! day's ticks: by the end of tick k of a day an office may have spent (k + 1)/ticks
+//! of it, and what an earlier tick left unused stays available. So 1-, 6- and 24-hour
+//! ticks inspect the same number per day under the same load.
+//!
+//! In the drain no new declarations arrive, so an office would have its whole budget
+//! for the window's last shipments and inspect them far more than in the window. Its
+//! capacity there is scaled to its load: the tick's share of the budget times
+//! (declarations arriving / its mean per tick in the window), so it inspects the same
+//! share of what arrives as when it was busy.
+//!
+//! Counting: what happens to a shipment declared in the measurement window is counted
+//! (in `Counts`) wherever in the run it happens; an office's hours and capacity for its
+//! utilisation are counted over the window's days.
 
 use bevy_ecs::prelude::*;
 
@@ -8,6 +24,7 @@ use super::generate::{PlansRes, class};
 use super::movement::{advance, role_at};
 use super::random::unit;
 use crate::metrics::Seizure;
+use crate::metrics::tally::Reason;
 use crate::operation::injects::Conditions;
 use crate::operation::platform::{Alerts, Message, delivery_tick};
 use crate::scenario::{Category, Concealment, Method, Mode};
@@ -53,6 +70,57 @@ fn strategy<'a>(
     }
 }
 
+/// What selected inbox entry `i` of the desk's last selection.
+fn reason(desk: &Desk, i: usize) -> Reason {
+    if desk.alerted[i] {
+        return Reason::Alert;
+    }
+    let chooser: &dyn Strategy = match (&desk.operation_strategy, desk.using_operation) {
+        (Some((s, _)), true) => s.as_ref(),
+        _ => desk.strategy.as_ref(),
+    };
+    match desk.local[i] {
+        Some(l) if chooser.drew_at_random(l) => Reason::Random,
+        _ => Reason::Targeted,
+    }
+}
+
+/// Start of a day: set each desk's budget of officer-hours and count what is available
+/// over the window's days.
+fn open_day(
+    w: &Sim,
+    mode: &RunMode,
+    conditions: &Conditions,
+    tick: u32,
+    tally: &mut crate::metrics::Tally,
+    desks: &mut Query<&mut Desk>,
+) {
+    let day = tick / w.ticks_per_day();
+    let in_window = w.window().contains(&day);
+    for mut desk in desks.iter_mut() {
+        let o = desk.office as usize;
+        let office = &w.offices[o];
+        let surge = in_operation(w, mode, o, day)
+            .filter(|p| p.surging(day))
+            .map_or(1.0, |p| p.surge);
+        let open = conditions
+            .closed_until(office.node as usize, tick)
+            .is_none();
+        desk.day_budget = if open {
+            office.capacity_hours_per_day
+                * mode.capacity_scale
+                * surge
+                * conditions.capacity_factor(o, tick)
+        } else {
+            0.0
+        };
+        desk.used_today = 0.0;
+        if in_window {
+            tally.offices[o].capacity_hours += desk.day_budget;
+        }
+    }
+}
+
 /// The name and watch lists of the strategy the desk used this tick.
 fn used(desk: &Desk) -> (&str, Option<&crate::targeting::Watch>) {
     match (&desk.operation_strategy, desk.using_operation) {
@@ -76,18 +144,25 @@ pub fn assess(
 ) {
     let w = &*w.0;
     let tick = clock.tick;
-    let day = tick / w.ticks_per_day();
+    let tpd = w.ticks_per_day();
+    let day = tick / tpd;
+    if tick.is_multiple_of(tpd) {
+        open_day(w, &mode, &conditions, tick, &mut counts.0, &mut desks);
+    }
     for mut desk in desks.iter_mut() {
         if desk.inbox.is_empty() {
             continue;
         }
         let o = desk.office as usize;
-        let office = &w.offices[o];
         let tally = &mut counts.0;
-        let illicit = desk.inbox.iter().filter(|s| s.cargo.is_illicit()).count() as u64;
-        tally.assessed += desk.inbox.len() as u64;
+        let (mut all, mut illicit) = (0u64, 0u64);
+        for s in desk.inbox.iter().filter(|s| s.voyage.in_window()) {
+            all += 1;
+            illicit += u64::from(s.cargo.is_illicit());
+        }
+        tally.assessed += all;
         tally.assessed_illicit += illicit;
-        tally.offices[o].assessed += desk.inbox.len() as u64;
+        tally.offices[o].assessed += all;
         tally.offices[o].assessed_illicit += illicit;
 
         // One buffer for every desk: the facts are rebuilt for the few seizures that
@@ -96,18 +171,29 @@ pub fn assess(
         facts.extend(
             desk.inbox
                 .iter()
-                .map(|s| facts_of(w, &s.decl, &s.voyage, o, day, streams.advance_info_seed)),
+                .map(|s| facts_of(w, &s.decl, &s.voyage, o, day, &streams)),
         );
         let plan = in_operation(w, &mode, o, day);
         desk.using_operation =
             plan.is_some_and(|p| p.uses_profile(day)) && desk.operation_strategy.is_some();
-        let surge = plan.filter(|p| p.surging(day)).map_or(1.0, |p| p.surge);
-        let capacity = office.capacity_hours_per_day / w.ticks_per_day() as f64
-            * surge
-            * conditions.capacity_factor(o, tick);
-        let max = ((capacity / method(w, &conditions, o, tick).0.officer_hours + 1e-9).floor()
-            as usize)
-            .min(facts.len());
+        let hours = method(w, &conditions, o, tick).0.officer_hours;
+        let draining = day >= w.window().end;
+        if w.window().contains(&day) {
+            desk.window_arrivals += facts.len() as u64;
+        }
+        let allowed = if draining {
+            let mean = desk.window_arrivals as f64 / (w.days * tpd) as f64;
+            let load = if mean > 0.0 {
+                (facts.len() as f64 / mean).min(1.0)
+            } else {
+                1.0
+            };
+            desk.day_budget / tpd as f64 * load + desk.drain_credit
+        } else {
+            // Paced: by the end of this tick, (k + 1)/tpd of the day's budget.
+            desk.day_budget * ((tick % tpd) + 1) as f64 / tpd as f64 - desk.used_today
+        };
+        let max = ((allowed / hours + 1e-9).floor().max(0.0) as usize).min(facts.len());
 
         let Desk {
             strategy: own,
@@ -137,6 +223,11 @@ pub fn assess(
         let chooser = strategy(own, operation_strategy, *using_operation);
         view.select(chooser, w, &facts, alerted, rest, rng, selected, local);
         let full = selected.len() >= max;
+        let spent = selected.len() as f64 * hours;
+        desk.used_today += spent;
+        if draining {
+            desk.drain_credit = (allowed - spent).clamp(0.0, hours);
+        }
 
         // What the profile marks but capacity leaves uninspected is flagged down the
         // route (in `act`); decided here, where the facts are at hand.
@@ -157,15 +248,10 @@ pub fn assess(
     }
 }
 
-/// What office `o` knows of a shipment's declaration on day `day`.
-fn facts_of(
-    w: &Sim,
-    d: &Declaration,
-    v: &Voyage,
-    o: usize,
-    day: u32,
-    advance_info_seed: u64,
-) -> Facts {
+/// What office `o` knows of a shipment's declaration on day `day`: the declaration, its
+/// route, whether advance information came (keyed by the office's node code) and the
+/// register's record of the exporter in this replication's population.
+fn facts_of(w: &Sim, d: &Declaration, v: &Voyage, o: usize, day: u32, streams: &Streams) -> Facts {
     let country = &w.countries[w.offices[o].country as usize];
     Facts {
         serial: v.serial as u64,
@@ -176,10 +262,11 @@ fn facts_of(
         declared_kg: d.kg,
         vague: d.flags & Declaration::VAGUE != 0,
         licence: d.flags & Declaration::LICENCE != 0,
-        advance_info: unit(advance_info_seed, v.serial as u64, o as u64)
+        advance_info: unit(streams.advance_info_seed, v.serial as u64, w.offices[o].key)
             < country.advance_information,
         route: v.route,
         day,
+        exporter_record: w.population.trader(streams.population_seed, d.exporter),
     }
 }
 
@@ -207,6 +294,10 @@ pub fn inspect(
         desk.outcomes.clear();
         desk.outcomes.resize(n, Outcome::Pass);
         let tally = &mut counts.0;
+        let window_day = w.window().contains(&(clock.tick / w.ticks_per_day()));
+        if window_day {
+            tally.offices[o].window_hours += desk.selected.len() as f64 * m.officer_hours;
+        }
         for k in 0..desk.selected.len() {
             let i = desk.selected[k] as usize;
             let Shipment {
@@ -214,19 +305,24 @@ pub fn inspect(
                 decl,
                 voyage,
             } = desk.inbox[i];
-            tally.inspections += 1;
-            tally.officer_hours += m.officer_hours;
-            tally.offices[o].inspections += 1;
-            tally.offices[o].officer_hours += m.officer_hours;
-            if desk.alerted[i] {
-                tally.alerts_acted_on += 1;
-            }
+            let counted = voyage.in_window();
+            let why = reason(&desk, i) as usize;
             // A quoted licence on a controlled subheading is checked with the licensing
             // authority while the goods wait.
             let licence_check =
                 w.hs[decl.hs as usize].controlled && decl.flags & Declaration::LICENCE != 0;
-            if licence_check {
-                tally.detentions += 1;
+            if counted {
+                tally.inspections += 1;
+                tally.officer_hours += m.officer_hours;
+                tally.offices[o].inspections += 1;
+                tally.offices[o].officer_hours += m.officer_hours;
+                tally.by_reason[why].inspections += 1;
+                if desk.alerted[i] {
+                    tally.alerts_acted_on += 1;
+                }
+                if licence_check {
+                    tally.detentions += 1;
+                }
             }
             let dwell = m.dwell_hours
                 + if licence_check {
@@ -282,11 +378,12 @@ pub fn inspect(
                 )
                 .observe(l, violation);
             }
-            if violation {
+            if counted && violation {
                 tally.violations_found += 1;
                 tally.offices[o].violations_found += 1;
+                tally.by_reason[why].violations_found += 1;
             }
-            if matches!(outcome, Outcome::Unseizable { .. }) {
+            if counted && matches!(outcome, Outcome::Unseizable { .. }) {
                 tally.violations_released += 1;
             }
             desk.outcomes[i] = outcome;
@@ -324,22 +421,29 @@ pub fn act(
                 voyage,
             } = &mut s;
             let tally = &mut counts.0;
+            let counted = voyage.in_window();
             if voyage.flags & Voyage::REACHED_OFFICE == 0 {
                 voyage.flags |= Voyage::REACHED_OFFICE;
-                tally.fates(class(w, cargo)).reached_office += 1;
+                if counted {
+                    tally.fates(class(w, cargo)).reached_office += 1;
+                }
             }
             let outcome = desk.outcomes.get(i).copied().unwrap_or(Outcome::Pass);
             if desk.flagged.get(i).copied().unwrap_or(false)
                 && let Some(plan) = in_operation(w, &mode, o, day)
             {
                 let sent = send_alerts(w, plan, &mut alerts, o, tick, None, voyage);
-                tally.alerts_sent += sent;
-                tally.alerts_from_flags += sent;
+                if counted {
+                    tally.alerts_sent += sent;
+                    tally.alerts_from_flags += sent;
+                }
             }
             if matches!(outcome, Outcome::Seize | Outcome::Unseizable { .. }) {
                 if let Some(plan) = in_operation(w, &mode, o, day) {
-                    tally.alerts_sent +=
-                        send_alerts(w, plan, &mut alerts, o, tick, Some(decl), voyage);
+                    let sent = send_alerts(w, plan, &mut alerts, o, tick, Some(decl), voyage);
+                    if counted {
+                        tally.alerts_sent += sent;
+                    }
                 }
                 let node = w.offices[o].node;
                 let learn_at = tick
@@ -355,12 +459,15 @@ pub fn act(
                 );
             }
             let dwell = match outcome {
+                Outcome::Seize if !counted => continue,
                 Outcome::Seize => {
                     tally.fates(class(w, cargo)).seized += 1;
+                    tally.by_reason[reason(desk, i) as usize].seizures += 1;
                     tally.count_seizure_at(role_at(w, voyage));
                     tally.offices[o].seizures += 1;
                     tally.value_seized += cargo.value as f64;
-                    if let Some(n) = tally.seizures_per_day.get_mut(day as usize) {
+                    let window_day = w.window_day(day).unwrap_or(0);
+                    if let Some(n) = tally.seizures_per_day.get_mut(window_day as usize) {
                         *n += 1;
                     }
                     // How it was found: an alert, or the strategy and what fired.
@@ -370,8 +477,7 @@ pub fn act(
                     } else {
                         match used(desk) {
                             (name, Some(watch)) => {
-                                let f =
-                                    facts_of(w, decl, voyage, o, day, streams.advance_info_seed);
+                                let f = facts_of(w, decl, voyage, o, day, &streams);
                                 format!("{name}: {}", describe(watch.indicators(w, &f)))
                             }
                             (name, None) => format!("{name} (random selection)"),
@@ -389,7 +495,7 @@ pub fn act(
                 Outcome::Pass => 0.0,
                 Outcome::Release { dwell } | Outcome::Unseizable { dwell } => dwell as f64,
             };
-            if !cargo.is_illicit() {
+            if counted && !cargo.is_illicit() {
                 tally.licit_dwell_hours += dwell;
                 tally.offices[o].licit_dwell_hours += dwell;
             }
@@ -487,7 +593,7 @@ fn seizure_record(
     let com = &w.commodities[cargo.commodity as usize];
     Seizure {
         shipment: v.serial as u64,
-        day,
+        day: w.window_day(day).unwrap_or(0),
         date: w.date(day),
         country: w.countries[node.country as usize].iso3.clone(),
         office: node.code.clone(),

@@ -68,6 +68,12 @@ pub struct Voyage {
 
 impl Voyage {
     pub const REACHED_OFFICE: u8 = 1;
+    /// Declared in the measurement window: the metrics count it.
+    pub const WINDOW: u8 = 2;
+
+    pub fn in_window(&self) -> bool {
+        self.flags & Self::WINDOW != 0
+    }
 }
 
 /// One shipment: its truth, its declaration and its voyage.
@@ -120,6 +126,15 @@ pub struct Desk {
     pub inbox: Vec<Shipment>,
     pub selected: Vec<u32>,
     pub outcomes: Vec<Outcome>,
+    /// Today's officer-hours (daily capacity × surge × capacity injects; 0 while the
+    /// node is closed) and what the day's earlier ticks spent of them.
+    pub day_budget: f64,
+    pub used_today: f64,
+    /// Declarations assessed on the window's days (window or not): the office's load,
+    /// which its capacity is scaled to in the drain.
+    pub window_arrivals: u64,
+    /// Officer-hours a drain tick left over (less than one inspection), for the next.
+    pub drain_credit: f64,
 }
 
 /// The immutable world, shared between replications.
@@ -130,6 +145,8 @@ pub struct WorldRes(pub Arc<Sim>);
 #[derive(Resource, Default)]
 pub struct RunMode {
     pub baseline: bool,
+    /// Factor on every office's officer-hours.
+    pub capacity_scale: f64,
 }
 
 /// The current tick.
@@ -149,6 +166,8 @@ pub struct Clock {
 pub struct Calendar {
     buckets: Vec<Vec<Vec<Shipment>>>,
     spare: Vec<Vec<Shipment>>,
+    /// Shipments booked in all buckets.
+    len: usize,
 }
 
 impl Calendar {
@@ -159,11 +178,13 @@ impl Calendar {
         Calendar {
             buckets: (0..ticks).map(|_| Vec::new()).collect(),
             spare: Vec::new(),
+            len: 0,
         }
     }
 
     /// Book a shipment's arrival in tick `tick` (which must be within the run).
     pub fn book(&mut self, tick: u32, s: Shipment) {
+        self.len += 1;
         let bucket = &mut self.buckets[tick as usize];
         match bucket.last_mut() {
             Some(chunk) if chunk.len() < Self::CHUNK => chunk.push(s),
@@ -181,7 +202,9 @@ impl Calendar {
     /// Take the chunks of tick `tick`, in booking order. Hand each back with
     /// [`Calendar::recycle`] once read.
     pub fn take(&mut self, tick: u32) -> Vec<Vec<Shipment>> {
-        std::mem::take(&mut self.buckets[tick as usize])
+        let chunks = std::mem::take(&mut self.buckets[tick as usize]);
+        self.len -= chunks.iter().map(Vec::len).sum::<usize>();
+        chunks
     }
 
     /// Return a chunk for reuse.
@@ -194,7 +217,7 @@ impl Calendar {
 
     /// Shipments booked in all ticks.
     pub fn len(&self) -> usize {
-        self.buckets.iter().flatten().map(Vec::len).sum()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
@@ -223,6 +246,8 @@ pub struct Streams {
     pub order_seed: u64,
     /// Seed of the networks' reactions to publicity.
     pub publicity_seed: u64,
+    /// Seed of this replication's population (see `world::population`).
+    pub population_seed: u64,
     pub next_serial: u64,
 }
 

@@ -1,41 +1,59 @@
-//! Generate and declare: the first two stages of a shipment's life.
+//! Generate and declare: the first two stages of a shipment's life. Shipments are
+//! declared through the warm-up and the measurement window (those of the window are
+//! marked: the metrics count them), none in the drain.
 
 use bevy_ecs::prelude::*;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Binomial, Distribution, StandardNormal};
+use rand_distr::{Binomial, Distribution, Gamma, Poisson, StandardNormal};
 
 use super::components::*;
-use super::random::mix;
+use super::random::{Stream, derive_seed, mix};
 use crate::adversary::{self, Choice, Plans, SPLIT_FRACTION};
 use crate::scenario::{Category, Concealment};
-use crate::world::{World as Sim, trade::country_traders};
+use crate::world::World as Sim;
 
-/// Shipments to generate in each tick: the run's total spread by weekday, rounded so the
-/// ticks add up to exactly the scenario's `declarations`.
+/// How many shipments are declared in each tick: a Poisson count around the tick's mean
+/// (the weekday profile, scaled so the window expects exactly `declarations`; the same
+/// daily rate in the warm-up, nothing in the drain), optionally over-dispersed by a
+/// Gamma factor per day (a negative binomial count).
 #[derive(Resource)]
-pub struct Volume(pub Vec<u64>);
+pub struct Volume {
+    pub mean: Vec<f64>,
+    dispersion: f64,
+    /// Today's factor, and its stream.
+    factor: f64,
+    rng: ChaCha8Rng,
+}
 
 impl Volume {
-    pub fn new(w: &Sim) -> Volume {
-        let tpd = w.ticks_per_day() as usize;
-        let weights: Vec<f64> = (0..w.ticks() as usize)
-            .map(|t| w.weekday[(w.start_weekday + t / tpd) % 7])
-            .collect();
-        let total: f64 = weights.iter().sum();
-        let mut cum = 0.0;
-        let mut prev = 0u64;
-        let counts = weights
-            .iter()
-            .map(|x| {
-                cum += x;
-                let upto = (w.declarations as f64 * cum / total).round() as u64;
-                let n = upto - prev;
-                prev = upto;
-                n
-            })
-            .collect();
-        Volume(counts)
+    pub fn new(w: &Sim, seed: u64) -> Volume {
+        let tpd = w.ticks_per_day();
+        let weight = |t: u32| w.weekday[(w.start_weekday + (t / tpd) as usize) % 7];
+        let window = w.window();
+        let window_weight: f64 = (window.start * tpd..window.end * tpd).map(weight).sum();
+        let scale = w.declarations as f64 / window_weight.max(1e-12);
+        let mean = (0..w.ticks()).map(|t| weight(t) * scale).collect();
+        Volume {
+            mean,
+            dispersion: w.arrival_dispersion,
+            factor: 1.0,
+            rng: ChaCha8Rng::seed_from_u64(derive_seed(seed, Stream::Volume)),
+        }
+    }
+
+    /// The number of shipments declared in `tick`, drawn from `rng` (the flows stream).
+    fn draw(&mut self, tick: u32, tpd: u32, rng: &mut ChaCha8Rng) -> u64 {
+        if self.dispersion > 0.0 && tick.is_multiple_of(tpd) {
+            let k = self.dispersion;
+            self.factor = Gamma::new(1.0 / k, k).map_or(1.0, |g| g.sample(&mut self.rng));
+        }
+        let mean = self.mean.get(tick as usize).copied().unwrap_or(0.0) * self.factor;
+        if mean > 0.0 {
+            Poisson::new(mean).map_or(0, |p| p.sample(rng) as u64)
+        } else {
+            0
+        }
     }
 }
 
@@ -58,8 +76,19 @@ fn pick_trader(range: std::ops::Range<u32>, rng: &mut ChaCha8Rng) -> u32 {
 pub fn generate(world: &mut World) {
     let w = world.resource::<WorldRes>().0.clone();
     let tick = world.resource::<Clock>().tick;
-    let n = world.resource::<Volume>().0[tick as usize];
+    let day = tick / w.ticks_per_day();
+    if day >= w.window().end {
+        return;
+    }
     let mut streams = world.remove_resource::<Streams>().expect("streams");
+    let n = world
+        .resource_mut::<Volume>()
+        .draw(tick, w.ticks_per_day(), &mut streams.flows);
+    if n == 0 {
+        world.insert_resource(streams);
+        return;
+    }
+    let window = w.window().contains(&day);
     let mut plans = world.remove_resource::<PlansRes>().expect("plans");
     let illicit_share = Plans::illicit_share(&w);
     // Drawn from the flows stream, and licit shipments first with serials that do not
@@ -119,13 +148,16 @@ pub fn generate(world: &mut World) {
                 continue;
             };
             let (o, d, route) = trade.pairs[p];
+            if !window && !w.warms_up(day, route) {
+                continue;
+            }
             let c = trade.commodity_alias.sample(rng).unwrap_or(0);
             let com = &w.commodities[c];
             let kg = com.kg * lognormal(rng, 0.5);
             let value = kg * com.value_per_kg * lognormal(rng, 0.3);
-            let per = w.trader_model.per_country;
-            let exporter = pick_trader(country_traders(per, w.nodes[o as usize].country), rng);
-            let consignee = pick_trader(country_traders(per, w.nodes[d as usize].country), rng);
+            let traders = |node: u16| w.population.country_traders(w.nodes[node as usize].country);
+            let exporter = pick_trader(traders(o), rng);
+            let consignee = pick_trader(traders(d), rng);
             let cargo = Cargo {
                 commodity: c as u16,
                 network: LICIT,
@@ -136,7 +168,9 @@ pub fn generate(world: &mut World) {
             (cargo, route, exporter, consignee, rng)
         };
         let hour = tick * th + rng.random_range(0..th);
-        tally.0.fates(class(&w, &cargo)).generated += 1;
+        if window {
+            tally.0.fates(class(&w, &cargo)).generated += 1;
+        }
         fresh.push(Shipment {
             cargo,
             decl: Declaration {
@@ -148,7 +182,7 @@ pub fn generate(world: &mut World) {
                 serial: u32::try_from(serial).expect("more than u32::MAX declarations"),
                 route,
                 stop: 0,
-                flags: 0,
+                flags: if window { Voyage::WINDOW } else { 0 },
                 hour,
             },
         });
@@ -164,6 +198,9 @@ pub fn generate(world: &mut World) {
 /// because of it, so traffickers have nothing to react to yet.
 fn displacement_period(w: &Sim, day: u32) -> Option<usize> {
     let plan = w.operation.as_ref()?;
+    if !w.window().contains(&day) {
+        return None;
+    }
     match day {
         d if d < plan.enforcement_start() => Some(0),
         d if d < plan.end => Some(1),

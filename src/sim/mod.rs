@@ -3,6 +3,12 @@
 //! Offices are entities; shipments are plain values carried by the arrival calendar and
 //! the offices' inboxes (see `components`); the immutable [`crate::world::World`] is a
 //! shared resource.
+//!
+//! A run has three parts: the warm-up (shipments declared at the window's daily rate so
+//! that the window starts in steady state, not counted), the measurement window (its
+//! shipments are counted wherever their fate is decided) and the drain (no new
+//! declarations; the run stops once every window shipment is delivered or seized, or
+//! at the drain's cap, when those left count as in transit).
 
 pub mod checkpoint;
 pub mod components;
@@ -31,6 +37,9 @@ pub struct RunOptions {
     pub strategy: Option<usize>,
     /// Run the scenario without its operation (business as usual).
     pub baseline: bool,
+    /// Multiply every office's officer-hours (None: as the scenario says); `compare
+    /// --equal-effort` uses it to hold effort equal across strategies.
+    pub capacity_scale: Option<f64>,
 }
 
 /// The result of one replication.
@@ -88,6 +97,7 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
     ecs.insert_resource(Clock::default());
     ecs.insert_resource(RunMode {
         baseline: opts.baseline,
+        capacity_scale: opts.capacity_scale.unwrap_or(1.0),
     });
     ecs.insert_resource(crate::operation::injects::Conditions::new(
         w.offices.len(),
@@ -109,7 +119,7 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
     ecs.insert_resource(Calendar::new(w.ticks()));
     ecs.insert_resource(Fresh::default());
     ecs.insert_resource(InFlight::default());
-    ecs.insert_resource(generate::Volume::new(w));
+    ecs.insert_resource(generate::Volume::new(w, seed));
     ecs.insert_resource(generate::PlansRes(Plans::new(w)));
     ecs.insert_resource(Streams {
         flows: stream(Stream::Flows),
@@ -120,13 +130,10 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
         advance_info_seed: derive_seed(seed, Stream::Declare) ^ 0x5EED,
         order_seed: derive_seed(seed, Stream::Order),
         publicity_seed: derive_seed(seed, Stream::Publicity),
+        population_seed: crate::world::population::seed(seed, w.seed, w.fixed_population),
         next_serial: 0,
     });
-    let mut tally = Tally::new(w.offices.len(), w.days);
-    for (i, o) in w.offices.iter().enumerate() {
-        tally.offices[i].capacity_hours = o.capacity_hours_per_day * w.days as f64;
-    }
-    ecs.insert_resource(Counts(tally));
+    ecs.insert_resource(Counts(Tally::new(w.offices.len(), w.days + w.drain_days)));
     let desks: Vec<Entity> = w
         .offices
         .iter()
@@ -157,10 +164,14 @@ pub fn setup(w: &Arc<Sim>, opts: &RunOptions) -> World {
                 alerted: Vec::new(),
                 local: Vec::new(),
                 view: Default::default(),
-                rng: ChaCha8Rng::seed_from_u64(strategy_seed(seed, i)),
+                rng: ChaCha8Rng::seed_from_u64(strategy_seed(seed, o.key)),
                 inbox: Vec::new(),
                 selected: Vec::new(),
                 outcomes: Vec::new(),
+                day_budget: 0.0,
+                used_today: 0.0,
+                window_arrivals: 0,
+                drain_credit: 0.0,
             })
             .id()
         })
@@ -206,12 +217,17 @@ pub fn run_profiled(w: &Arc<Sim>, opts: &RunOptions) -> (RunOutput, Profile) {
     let mut ecs = setup(w, opts);
     let mut stages = stages();
     let mut profile = Profile::default();
+    let drain_from = w.window().end * w.ticks_per_day();
     for tick in 0..w.ticks() {
         ecs.resource_mut::<Clock>().tick = tick;
         for (stage, secs) in stages.iter_mut().zip(profile.stage_seconds.iter_mut()) {
             let t0 = std::time::Instant::now();
             stage.run(&mut ecs);
             *secs += t0.elapsed().as_secs_f64();
+        }
+        // In the drain, stop once every window shipment has a fate.
+        if tick + 1 >= drain_from && ecs.resource::<Counts>().0.all().open() == 0 {
+            break;
         }
     }
     profile.peak_in_flight = ecs.resource::<InFlight>().peak;

@@ -62,7 +62,7 @@ fn arrive(
             if reopens < w.ticks() {
                 calendar.book(reopens, s);
             } else {
-                tally.fates(class(w, &s.cargo)).in_transit += 1;
+                count_in_transit(w, &s, tally);
             }
             return;
         }
@@ -89,11 +89,23 @@ pub fn role_at(w: &Sim, v: &Voyage) -> Role {
     }
 }
 
+/// A window shipment that can no longer arrive before the run's last tick: its fate is
+/// unknown.
+fn count_in_transit(w: &Sim, s: &Shipment, tally: &mut Tally) {
+    if s.voyage.in_window() {
+        let fates = tally.fates(class(w, &s.cargo));
+        fates.in_transit += 1;
+        if s.voyage.flags & Voyage::REACHED_OFFICE != 0 {
+            fates.reached_office_in_transit += 1;
+        }
+    }
+}
+
 /// Release a shipment from its current stop after `dwell` hours: deliver it if this was
 /// its destination, otherwise book its arrival at the next stop (after waiting for the
-/// service's next departure). Arrivals after the run's end count as in transit and leave
-/// the simulation, since nothing can happen to them any more. A shipment that leaves is
-/// dropped here.
+/// service's next departure). Arrivals after the run's last tick count as in transit and
+/// leave the simulation, since nothing can happen to them any more. A shipment that
+/// leaves is dropped here; only window shipments are counted.
 pub fn advance(
     w: &Sim,
     mut s: Shipment,
@@ -103,11 +115,12 @@ pub fn advance(
     calendar: &mut Calendar,
     tally: &mut Tally,
 ) {
-    let fates = tally.fates(class(w, &s.cargo));
     let v = &mut s.voyage;
     let legs = w.routes.legs_of(v.route);
     let Some(leg) = legs.get(v.stop as usize) else {
-        fates.delivered += 1;
+        if v.in_window() {
+            tally.fates(class(w, &s.cargo)).delivered += 1;
+        }
         return;
     };
     let wait = unit(waits_seed, v.serial as u64, v.stop as u64) * leg.headway_hours as f64;
@@ -118,7 +131,7 @@ pub fn advance(
     // resolution.
     let due = (v.hour / w.tick_hours).max(tick + 1);
     if due >= w.ticks() {
-        fates.in_transit += 1;
+        count_in_transit(w, &s, tally);
     } else {
         calendar.book(due, s);
     }

@@ -19,6 +19,10 @@ pub enum Stream {
     Order = 7,
     /// Which networks pause on publicity.
     Publicity = 8,
+    /// The population's records (see `world::population`).
+    Population = 9,
+    /// Daily volume factors (over-dispersed arrivals).
+    Volume = 10,
     /// Strategy streams: one per office, offset by the office index.
     Strategy = 1 << 20,
 }
@@ -28,8 +32,22 @@ pub fn derive_seed(seed: u64, stream: Stream) -> u64 {
     mix(seed ^ mix(stream as u64))
 }
 
-pub fn strategy_seed(seed: u64, office: usize) -> u64 {
-    mix(seed ^ mix(Stream::Strategy as u64 + office as u64))
+/// The stream of the strategy of the office with stable key `office_key` (see
+/// [`name_key`]): keyed by its node code, not its position in the file.
+pub fn strategy_seed(seed: u64, office_key: u64) -> u64 {
+    mix(seed ^ mix(Stream::Strategy as u64 ^ office_key))
+}
+
+/// A stable 64-bit key of a name (FNV-1a, then mixed): streams keyed by names such as a
+/// country's ISO code, a node code or a network's name do not move when unrelated
+/// entries are added to, removed from or reordered in the scenario file.
+pub fn name_key(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    mix(h)
 }
 
 /// SplitMix64 finaliser: a bijective, well-mixed hash of a 64-bit word.
@@ -65,6 +83,9 @@ mod tests {
             derive_seed(1, Stream::Flows),
             derive_seed(1, Stream::Adversary)
         );
-        assert_ne!(strategy_seed(1, 0), strategy_seed(1, 1));
+        assert_ne!(
+            strategy_seed(1, name_key("SGSIN")),
+            strategy_seed(1, name_key("MYPKG"))
+        );
     }
 }

@@ -19,8 +19,10 @@ pub struct Facts {
     pub licence: bool,
     pub advance_info: bool,
     pub route: u32,
-    /// Days since the run started (traders age during the run).
+    /// Days since the simulation started (traders age during the run).
     pub day: u32,
+    /// The trader register's record of the exporter (in this replication's population).
+    pub exporter_record: crate::world::Trader,
 }
 
 /// Watch lists compiled against a world: lookups by index instead of by string.
@@ -38,7 +40,7 @@ pub struct Watch {
 
 impl Watch {
     pub fn compile(w: &Watchlists, world: &World) -> Watch {
-        let mut entities = vec![false; world.traders.len()];
+        let mut entities = vec![false; world.trader_count()];
         for net in world
             .networks
             .iter()
@@ -86,11 +88,16 @@ impl Watch {
                 self.countries[world.nodes[routes.stop(f.route, k) as usize].country as usize]
             }),
         );
-        set(Indicator::ViaHub, stops > 2);
-        let trader = &world.traders[f.exporter as usize];
+        // A transit call at a node the scenario marks as a transshipment hub.
+        set(
+            Indicator::ViaHub,
+            (1..stops.saturating_sub(1)).any(|k| world.nodes[routes.stop(f.route, k) as usize].hub),
+        );
+        let trader = &f.exporter_record;
         set(
             Indicator::NewTrader,
-            trader.age_days + f.day < self.new_trader_days,
+            // A trader's age is drawn as of the window's first day.
+            (trader.age_days + f.day).saturating_sub(world.warmup_days) < self.new_trader_days,
         );
         set(Indicator::PriorViolations, trader.prior_violations);
         set(Indicator::NotAeo, !trader.aeo);

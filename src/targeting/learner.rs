@@ -106,6 +106,10 @@ impl Strategy for Learner {
         take_top(&mut self.scored, max - explore, selected);
     }
 
+    fn drew_at_random(&self, index: u32) -> bool {
+        self.taken.get(index as usize).copied().unwrap_or(false)
+    }
+
     fn observe(&mut self, index: u32, violation: bool) {
         let bits = self.bits[index as usize];
         let p = 1.0 / (1.0 + (-self.logit(bits)).exp());

@@ -94,6 +94,14 @@ impl Strategy for Mixture {
         }
     }
 
+    fn drew_at_random(&self, index: u32) -> bool {
+        self.owner
+            .get(index as usize)
+            .copied()
+            .flatten()
+            .is_some_and(|(k, local)| self.parts[k as usize].0.drew_at_random(local))
+    }
+
     fn observe(&mut self, index: u32, violation: bool) {
         if let Some((k, local)) = self.owner[index as usize] {
             self.parts[k as usize].0.observe(local, violation);

@@ -38,6 +38,13 @@ pub trait Strategy: Send + Sync {
     /// The outcome of inspecting declaration `index` of the last selection: whether a
     /// violation was found. Only what was inspected is ever observed.
     fn observe(&mut self, _index: u32, _violation: bool) {}
+
+    /// Whether declaration `index` of the last selection was drawn at random (random
+    /// sampling, a learner's exploration, a mixture's random part) rather than chosen
+    /// on its indicators: results are split by what selected a shipment.
+    fn drew_at_random(&self, _index: u32) -> bool {
+        false
+    }
 }
 
 /// Instantiate a scenario strategy for one office.

@@ -34,6 +34,10 @@ impl Strategy for RandomSampling {
         }
         uniform_subset(selected, start, max, rng);
     }
+
+    fn drew_at_random(&self, _index: u32) -> bool {
+        true
+    }
 }
 
 /// Keep a uniform random subset of `max` of `v[start..]` (partial Fisher–Yates).

@@ -1,16 +1,21 @@
 //! The immutable world: reference data, geography, the route graph, the commodity
-//! catalogue and the trader population built once from a scenario and shared read-only
-//! by every replication.
+//! catalogue and the layout of the trader register, built once from a scenario and
+//! shared read-only by every replication. What is random about the population (each
+//! trader's record) is drawn per replication (see [`population`]).
+//!
+//! Time: the world runs from the start of the warm-up (simulation day 0) through the
+//! measurement window (`warmup_days .. warmup_days + days`) to the end of the drain.
+//! The scenario's dates (phases, injects, scripted shifts, new services) are relative
+//! to the window's first day and are moved onto the simulation's days here, once.
 
+pub mod checks;
 pub mod geo;
 pub mod maritime;
 pub mod network;
+pub mod population;
 pub mod reference;
 pub mod routing;
 pub mod trade;
-
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
 use crate::scenario::{
     Category, Concealment, Equipment, InspectionModel, Mode, NodeKind, Role, Scenario, StrategyDef,
@@ -67,6 +72,8 @@ pub struct Office {
     pub has_chemical_identifier: bool,
     pub has_radiation_portal: bool,
     pub strategy: usize,
+    /// Stable key of its node code: the office's random streams are keyed by it.
+    pub key: u64,
 }
 
 impl Office {
@@ -102,9 +109,10 @@ pub struct HsCode {
 }
 
 /// A trader as customs records know it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Trader {
     pub country: CountryId,
+    /// Days it has traded on the window's first day.
     pub age_days: u32,
     pub aeo: bool,
     pub prior_violations: bool,
@@ -123,7 +131,7 @@ pub struct Network {
     /// From this day on, weights over `Concealment::ALL`.
     pub shift: Option<(u32, Vec<f64>)>,
     pub adaptation: crate::scenario::Adaptation,
-    /// Its front companies: indices into [`World::traders`].
+    /// Its front companies: trader ids of [`World::population`].
     pub exporters: std::ops::Range<u32>,
     pub consignees: std::ops::Range<u32>,
 }
@@ -131,11 +139,22 @@ pub struct Network {
 /// Everything that does not change during a run.
 pub struct World {
     pub name: String,
+    /// The scenario's seed (`--seed` overrides it before the world is built).
     pub seed: u64,
+    /// Days of the measurement window.
     pub days: u32,
+    /// Days simulated before the window (simulation day `warmup_days` is window day 0).
+    pub warmup_days: u32,
+    /// Most days simulated after the window for its shipments to finish.
+    pub drain_days: u32,
+    /// The population is the same in every replication (drawn from `seed`).
+    pub fixed_population: bool,
+    /// Variance of the Gamma factor on each day's volume (0: Poisson).
+    pub arrival_dispersion: f64,
     pub tick_hours: u32,
+    /// Expected declarations in the window.
     pub declarations: u64,
-    /// Date of day 0, and its weekday (0 = Monday).
+    /// Date of window day 0, and the weekday of simulation day 0 (0 = Monday).
     pub start_date: (i32, u32, u32),
     pub start_weekday: usize,
     /// Relative volume Monday..Sunday, mean 1.
@@ -148,7 +167,9 @@ pub struct World {
     pub routes: RouteTable,
     pub commodities: Vec<Commodity>,
     pub hs: Vec<HsCode>,
-    pub traders: Vec<Trader>,
+    /// Who the traders are: ids by country and network (their records are drawn per
+    /// replication).
+    pub population: population::Layout,
     pub trader_model: crate::scenario::TraderModel,
     /// First day of each route epoch: the network changes when a new carrier service
     /// starts. Epoch 0 starts on day 0.
@@ -235,6 +256,7 @@ impl World {
                     has_chemical_identifier: equipment.contains(&Equipment::ChemicalIdentifier),
                     has_radiation_portal: equipment.contains(&Equipment::RadiationPortal),
                     strategy: strategy_of(&o.strategy).unwrap_or(0),
+                    key: crate::sim::random::name_key(&n.code),
                 });
                 (offices.len() - 1) as OfficeId
             });
@@ -263,11 +285,8 @@ impl World {
             .collect();
 
         let (commodities, hs) = trade::catalogue(s, refs);
-        let mut rng = ChaCha8Rng::seed_from_u64(crate::sim::random::derive_seed(
-            s.seed,
-            crate::sim::random::Stream::WorldBuild,
-        ));
-        let mut traders = trade::licit_traders(s, countries.len(), &mut rng);
+        let iso3: Vec<String> = countries.iter().map(|c| c.iso3.clone()).collect();
+        let mut population = population::Layout::new(&s.traders, &iso3);
         let mut trade = Vec::with_capacity(epochs.len());
         let mut unroutable_pairs = Vec::new();
         for (e, best) in bests.iter().enumerate() {
@@ -304,8 +323,8 @@ impl World {
                     }
                 )));
             }
-            let exporters = trade::front_companies(&mut traders, net, &origins, &mut rng);
-            let consignees = trade::front_companies(&mut traders, net, &dests, &mut rng);
+            let exporters = population.add_fronts(net, "exporter", &origins);
+            let consignees = population.add_fronts(net, "consignee", &dests);
             let seeks = net
                 .seeks
                 .iter()
@@ -344,20 +363,39 @@ impl World {
 
         let start_date = parse_date(&s.start_date)
             .ok_or_else(|| WorldError(format!("bad start date {}", s.start_date)))?;
-        let operation = s
-            .operation
-            .as_ref()
-            .map(|op| crate::operation::Plan::resolve(op, s, &countries, &nodes, &offices));
+        let longest = longest_voyage_days(&routes, &trade, &networks);
+        let warmup_days = s.warmup_days.unwrap_or(longest);
+        let drain_days = s.drain_days.unwrap_or(2 * longest + 7);
+        // The file's dates are window days: move them onto the simulation's days.
+        let epochs: Vec<u32> = epochs
+            .iter()
+            .map(|&d| if d > 0 { d + warmup_days } else { 0 })
+            .collect();
+        for net in &mut networks {
+            if let Some(shift) = &mut net.shift {
+                shift.0 += warmup_days;
+            }
+        }
+        let operation = s.operation.as_ref().map(|op| {
+            crate::operation::Plan::resolve(op, s, &countries, &nodes, &offices)
+                .shifted(warmup_days)
+        });
         let mean = s.weekday_profile.iter().sum::<f64>() / 7.0;
         let weekday = s.weekday_profile.map(|w| w / mean);
         Ok(World {
             name: s.name.clone(),
             seed: s.seed,
             days: s.days,
+            warmup_days,
+            drain_days,
+            fixed_population: s.fixed_population,
+            arrival_dispersion: s.arrival_dispersion,
             tick_hours: s.tick_hours,
             declarations: s.declarations,
             start_date,
-            start_weekday: weekday_of(start_date),
+            start_weekday: (weekday_of(start_date) + 7 * warmup_days as usize
+                - warmup_days as usize)
+                % 7,
             weekday,
             countries,
             nodes,
@@ -367,7 +405,7 @@ impl World {
             routes,
             commodities,
             hs,
-            traders,
+            population,
             trader_model: s.traders.clone(),
             epochs,
             trade,
@@ -383,14 +421,41 @@ impl World {
         24 / self.tick_hours
     }
 
+    /// Ticks of the whole simulation: warm-up, window and the longest drain.
     pub fn ticks(&self) -> u32 {
-        self.days * self.ticks_per_day()
+        (self.warmup_days + self.days + self.drain_days) * self.ticks_per_day()
     }
 
-    /// `YYYY-MM-DD` of a day of the run.
-    pub fn date(&self, day: u32) -> String {
-        let (y, m, d) = add_days(self.start_date, day as i64);
+    /// The simulation days of the measurement window.
+    pub fn window(&self) -> std::ops::Range<u32> {
+        self.warmup_days..self.warmup_days + self.days
+    }
+
+    /// Window day of a simulation day (`None` in the warm-up).
+    pub fn window_day(&self, sim_day: u32) -> Option<u32> {
+        sim_day.checked_sub(self.warmup_days)
+    }
+
+    /// `YYYY-MM-DD` of a simulation day (warm-up days fall before `start_date`).
+    pub fn date(&self, sim_day: u32) -> String {
+        let (y, m, d) = add_days(self.start_date, sim_day as i64 - self.warmup_days as i64);
         format!("{y:04}-{m:02}-{d:02}")
+    }
+
+    /// Whether a licit shipment declared on warm-up day `sim_day` on `route` is simulated:
+    /// only if it may still be under way in the window's last [`FULL_LOAD_DAYS`] days
+    /// before day 0 or later. One that would have arrived before then cannot touch
+    /// what is measured (offices' capacity is daily), so the warm-up costs the
+    /// shipments in flight at day 0, not the warm-up's whole volume. Illicit shipments
+    /// are all simulated, so networks have learnt from a full warm-up's seizures.
+    pub fn warms_up(&self, sim_day: u32, route: u32) -> bool {
+        sim_day as f64 + self.routes.longest_days(route) + FULL_LOAD_DAYS as f64
+            >= self.warmup_days as f64
+    }
+
+    /// Number of trader ids (licit traders and front companies).
+    pub fn trader_count(&self) -> usize {
+        self.population.len()
     }
 
     /// The route epoch in force on `day`.
@@ -406,6 +471,25 @@ impl World {
     pub fn strategy_index(&self, name: &str) -> Option<usize> {
         self.strategies.iter().position(|d| d.name == name)
     }
+}
+
+/// Days before the window in which every licit shipment is simulated (see
+/// [`World::warms_up`]): offices, strategies and the platform work at full load for a
+/// few days before day 0, enough to cover the dwell of inspections and licence checks.
+pub const FULL_LOAD_DAYS: u32 = 3;
+
+/// The longest expected door-to-door time, in whole days, of the routes licit trade and
+/// the networks use from day 0: every leg's travel plus a full headway of waiting. It is
+/// the default warm-up (by then every route carries shipments declared at its steady
+/// rate) and sets the default drain.
+fn longest_voyage_days(routes: &RouteTable, trade: &[TradeTables], networks: &[Network]) -> u32 {
+    let used = trade[0].pairs.iter().map(|p| p.2).chain(
+        networks
+            .iter()
+            .flat_map(|n| n.candidates[0].routes.iter().copied()),
+    );
+    let longest = used.map(|r| routes.longest_days(r)).fold(0.0, f64::max);
+    longest.ceil() as u32
 }
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).

@@ -68,6 +68,16 @@ impl RouteTable {
         self.routes[route as usize].legs as usize + 1
     }
 
+    /// Door-to-door days of a route at worst (each leg's travel plus a full headway of
+    /// waiting), without the dwell inspections add.
+    pub fn longest_days(&self, route: u32) -> f64 {
+        self.legs_of(route)
+            .iter()
+            .map(|l| (l.travel_hours + l.headway_hours) as f64)
+            .sum::<f64>()
+            / 24.0
+    }
+
     pub fn push(&mut self, origin: u16, legs: &[Leg]) -> u32 {
         let id = self.routes.len() as u32;
         self.routes.push(Route {

@@ -1,15 +1,14 @@
 //! Licit trade as data: the gravity model turned into a sampling table over node pairs,
-//! the commodity catalogue with its HS ambiguity, and the trader population.
+//! and the commodity catalogue with its HS ambiguity.
 
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::Distribution;
 use rand_distr::weighted::WeightedAliasIndex;
 
 use super::geo::great_circle_km;
 use super::reference::Reference;
-use super::{Commodity, Country, HsCode, HsId, Node, Trader, WorldError};
-use crate::scenario::{Category, Network as NetworkDef, Scenario, TradeModel};
+use super::{Commodity, Country, HsCode, HsId, Node, WorldError};
+use crate::scenario::{Category, Scenario, TradeModel};
 
 /// O(1) sampling from fixed weights (Walker's alias method).
 pub struct Alias {
@@ -50,6 +49,8 @@ pub struct TradeTables {
     pub pair_alias: Alias,
     /// (origin node, destination node, route id).
     pub pairs: Vec<(u16, u16, u32)>,
+    /// Relative volume of each of `pairs` (what `pair_alias` samples by).
+    pub weights: Vec<f64>,
     /// Over commodities, by licit share.
     pub commodity_alias: Alias,
 }
@@ -161,6 +162,7 @@ impl TradeTables {
             TradeTables {
                 pair_alias: Alias::new(&weights),
                 pairs,
+                weights,
                 commodity_alias: Alias::new(&shares),
             },
             unroutable,
@@ -246,56 +248,4 @@ pub fn default_cover(commodities: &[Commodity]) -> Vec<HsId> {
         cover.push(0);
     }
     cover
-}
-
-/// Licit traders: `per_country` for each administration, in country order.
-pub fn licit_traders(s: &Scenario, countries: usize, rng: &mut ChaCha8Rng) -> Vec<Trader> {
-    let t = &s.traders;
-    let mut out = Vec::with_capacity(countries * t.per_country as usize);
-    for c in 0..countries {
-        for _ in 0..t.per_country {
-            let new = rng.random_bool(t.new_share);
-            out.push(Trader {
-                country: c as u16,
-                age_days: if new {
-                    rng.random_range(0..180)
-                } else {
-                    rng.random_range(180..7300)
-                },
-                aeo: !new && rng.random_bool(t.aeo_share),
-                prior_violations: !new && rng.random_bool(t.prior_violation_share),
-            });
-        }
-    }
-    out
-}
-
-/// Front companies of a network, spread over `countries`; returns their index range.
-pub fn front_companies(
-    traders: &mut Vec<Trader>,
-    net: &NetworkDef,
-    countries: &[usize],
-    rng: &mut ChaCha8Rng,
-) -> std::ops::Range<u32> {
-    let start = traders.len() as u32;
-    for k in 0..net.front_companies as usize {
-        let new = rng.random_bool(net.front_company_new_share);
-        traders.push(Trader {
-            country: countries[k % countries.len().max(1)] as u16,
-            age_days: if new {
-                rng.random_range(0..180)
-            } else {
-                rng.random_range(180..1500)
-            },
-            aeo: false,
-            prior_violations: false,
-        });
-    }
-    start..traders.len() as u32
-}
-
-/// The licit traders of one country: they are stored contiguously in country order.
-pub fn country_traders(per_country: u32, country: u16) -> std::ops::Range<u32> {
-    let start = country as u32 * per_country;
-    start..start + per_country
 }
