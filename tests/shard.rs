@@ -145,6 +145,11 @@ fn a_comparison_and_replications_with_baseline_merge_to_the_same_bytes() {
         &merged,
         &["replications.csv", "summary.json", "detection_rate.png"],
     );
+    // Without the operation: the flag travels with the shards.
+    let mut no_op = compare[..compare.len() - 2].to_vec();
+    no_op.extend(["--reps", "2", "--no-operation"]);
+    let (full, merged) = full_and_merged(&dir.path().join("no-operation"), &no_op, 2);
+    assert_same_files(&full, &merged, &["replications.csv", "summary.json"]);
     let run = [
         "run",
         s(&asean),
@@ -251,6 +256,25 @@ fn merge_refuses_folders_that_are_not_slices_of_one_job() {
     ok(&["merge", s(&d("a2")), s(&d("a1")), "--out", s(&out)]);
     let e = merge_of(&[&d("a1"), &d("a2")], &out);
     assert!(e.contains("is not empty"), "{e}");
+
+    // Equal effort calibrates over all replications together: no shards.
+    let e = refused(&[
+        "compare",
+        s(&tutorial),
+        "--strategy",
+        "random",
+        "--strategy",
+        "risk",
+        "--equal-effort",
+        "--out",
+        s(&d("ee")),
+        "--shard",
+        "1/2",
+    ]);
+    assert!(
+        e.contains("--equal-effort") && e.contains("cannot be split"),
+        "{e}"
+    );
 
     // A shard folder is not reused for another shard, nor written into a result folder.
     let a1 = d("a1");
