@@ -6,6 +6,7 @@
 //! networks hide), [`metrics`] (what we measure) and [`report`] (what we write).
 
 pub mod adversary;
+pub mod events;
 pub mod experiment;
 pub mod metrics;
 pub mod operation;
@@ -13,6 +14,7 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod targeting;
+pub mod trace;
 pub mod world;
 
 use std::path::Path;

@@ -32,6 +32,10 @@ enum Command {
     Merge(cmd::merge::Args),
     /// Write a Slurm job array of shards and a dependent merge job for a sweep, compare or run --reps.
     Slurm(cmd::slurm::Args),
+    /// Re-run the run an event log (`stce run --events`) describes and check every row.
+    Replay(cmd::replay::Args),
+    /// Replay a file of declarations through the strategies at given inspection rates.
+    Trace(cmd::trace::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +46,8 @@ fn main() -> ExitCode {
         Command::Validate(a) => cmd::validate::execute(a),
         Command::Merge(a) => cmd::merge::execute(a),
         Command::Slurm(a) => cmd::slurm::execute(a),
+        Command::Replay(a) => cmd::replay::execute(a),
+        Command::Trace(a) => cmd::trace::execute(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,9 +4,11 @@
 pub mod compare;
 pub mod merge;
 pub mod profile;
+pub mod replay;
 pub mod run;
 pub mod slurm;
 pub mod sweep;
+pub mod trace;
 pub mod validate;
 
 use std::path::Path;

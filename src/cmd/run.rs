@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use stce::experiment::estimates_table;
-use stce::experiment::runs::{replicate_with_baseline, run_with_baseline};
+use stce::experiment::runs::{replicate_with_baseline, run_with_baseline_recorded};
 use stce::experiment::shard::{Input, Job, Shard, Work};
 use stce::report::summary::{operation_effect, summary};
 use stce::report::tables;
@@ -52,6 +52,10 @@ pub struct Args {
     /// folder to --out; `stce merge` combines the N folders.
     #[arg(long, value_name = "K/N", requires = "out")]
     shard: Option<Shard>,
+    /// Write the event log of the run here (gzip-compressed CSV, one row per
+    /// declaration; e.g. events.csv.gz). `stce replay FILE --verify` re-runs and checks it.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -62,6 +66,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
     let started = Instant::now();
     let (w, strategy, seed) = load(&a)?;
     let load_seconds = started.elapsed().as_secs_f64();
+    if a.events.is_some() && a.reps > 1 {
+        return Err("--events records one run: drop --reps (or run each seed with --seed)".into());
+    }
     let t0 = Instant::now();
     if a.reps > 1 {
         let bar = progress_bar(a.reps as u64 * (1 + a.baseline as u64));
@@ -109,8 +116,29 @@ pub fn execute(a: Args) -> Result<(), Error> {
         baseline: a.no_operation,
         ..Default::default()
     };
-    let r = run_with_baseline(&w, &opts);
+    let mut r = run_with_baseline_recorded(&w, &opts, a.events.is_some());
     let run_seconds = t0.elapsed().as_secs_f64();
+    if let (Some(path), Some(log)) = (&a.events, r.events.take()) {
+        let header = stce::events::file::Header {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: a.scenario.display().to_string(),
+            scenario_sha256: stce::events::file::sha256_hex(&std::fs::read(&a.scenario)?),
+            seed,
+            declarations: a.declarations,
+            strategy: strategy.map(|s| w.strategies[s].name.clone()),
+            no_operation: a.no_operation,
+        };
+        let t = Instant::now();
+        stce::events::file::write(path, &header, &w, &log)?;
+        if a.profile {
+            eprintln!(
+                "event log: {} rows written in {:.2} s to {}",
+                log.declared.len(),
+                t.elapsed().as_secs_f64(),
+                path.display()
+            );
+        }
+    }
     let info = tables::RunInfo::new(&w, seed, strategy);
     print!("{}", summary(&w, &info, &r.result.tally, &r.result.metrics));
     if let Some(e) = &r.effect {
@@ -179,6 +207,9 @@ fn load(a: &Args) -> Result<(Arc<World>, Option<usize>, u64), Error> {
 pub fn sharded(a: &Args) -> Result<(Job, Input), Error> {
     if a.reps < 2 {
         return Err("--shard splits replications: give --reps N (N ≥ 2)".into());
+    }
+    if a.events.is_some() {
+        return Err("--events records one run: it cannot be split into shards".into());
     }
     let (w, strategy, seed) = load(a)?;
     let work = Work::Replications {

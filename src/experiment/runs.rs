@@ -11,7 +11,7 @@ use super::{Replication, csv_header, csv_row, paired_effect, replicate_runs, sum
 use crate::metrics::stats::Estimate;
 use crate::report::io::{ensure_dir, write_atomic};
 use crate::report::tables::OperationEffect;
-use crate::sim::{Profile, RunOptions, RunOutput, run_profiled};
+use crate::sim::{Profile, RunOptions, RunOutput, run_profiled, run_recorded};
 use crate::world::World;
 
 /// One run and, when the scenario has an operation, business as usual on the same seed.
@@ -22,20 +22,29 @@ pub struct SingleRun {
     pub effect: Option<OperationEffect>,
     /// Stage times summed over both runs.
     pub profile: Profile,
+    /// The event log of `result`, when it was asked for.
+    pub events: Option<crate::events::EventLog>,
 }
 
 /// Run `opts` once; with an operation in the world, also run it without the operation.
 /// The two runs share nothing but the immutable world, so they run in parallel.
 pub fn run_with_baseline(w: &Arc<World>, opts: &RunOptions) -> SingleRun {
-    let ((result, mut profile), baseline) = if w.operation.is_some() && !opts.baseline {
+    run_with_baseline_recorded(w, opts, false)
+}
+
+/// [`run_with_baseline`], and with `events` the event log of the run of `opts` (not of
+/// its baseline) in [`SingleRun::events`].
+pub fn run_with_baseline_recorded(w: &Arc<World>, opts: &RunOptions, events: bool) -> SingleRun {
+    let run = || run_recorded(w, opts, events);
+    let ((result, mut profile, events), baseline) = if w.operation.is_some() && !opts.baseline {
         let base_opts = RunOptions {
             baseline: true,
             ..opts.clone()
         };
-        let (op, base) = rayon::join(|| run_profiled(w, opts), || run_profiled(w, &base_opts));
+        let (op, base) = rayon::join(run, || run_profiled(w, &base_opts));
         (op, Some(base))
     } else {
-        (run_profiled(w, opts), None)
+        (run(), None)
     };
     let baseline = baseline.map(|(b, p)| {
         profile.add(&p);
@@ -51,6 +60,7 @@ pub fn run_with_baseline(w: &Arc<World>, opts: &RunOptions) -> SingleRun {
         baseline,
         effect,
         profile,
+        events,
     }
 }
 

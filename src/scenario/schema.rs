@@ -308,6 +308,10 @@ pub struct Watchlists {
     pub networks: Vec<String>,
     #[serde(default = "default_entity_coverage")]
     pub entity_coverage: f64,
+    /// `stce trace` only: importer or declarant ids of the declaration file on the entity
+    /// watch list (a simulated world names networks instead).
+    #[serde(default)]
+    pub traders: Vec<String>,
 }
 
 fn default_entity_coverage() -> f64 {

@@ -680,6 +680,14 @@ impl Checker<'_> {
                 None,
             );
         }
+        if !w.traders.is_empty() {
+            self.push(
+                at("strategies", "traders", 0),
+                format!("strategies[{i}].kind.watch.traders"),
+                "trader ids are for `stce trace` strategies files; in a scenario, put the illicit networks intelligence knows in watch.networks".to_string(),
+                None,
+            );
+        }
     }
 
     fn trade(&mut self, s: &Scenario) {

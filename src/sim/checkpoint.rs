@@ -23,6 +23,7 @@ use super::components::*;
 use super::generate::{PlansRes, class};
 use super::movement::{advance, role_at};
 use super::random::unit;
+use crate::events::{EventLog, Visit};
 use crate::metrics::Seizure;
 use crate::metrics::tally::Reason;
 use crate::operation::injects::Conditions;
@@ -141,6 +142,7 @@ pub fn assess(
     mut counts: ResMut<Counts>,
     mut desks: Query<&mut Desk>,
     mut facts: Local<Vec<Facts>>,
+    mut log: Option<ResMut<EventLog>>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -221,7 +223,11 @@ pub fn assess(
         }
         let rest = max - selected.len();
         let chooser = strategy(own, operation_strategy, *using_operation);
-        view.select(chooser, w, &facts, alerted, rest, rng, selected, local);
+        let decls = crate::targeting::Simulated {
+            world: w,
+            facts: &facts,
+        };
+        view.select(chooser, &decls, alerted, rest, rng, selected, local);
         let full = selected.len() >= max;
         let spent = selected.len() as f64 * hours;
         desk.used_today += spent;
@@ -245,6 +251,36 @@ pub fn assess(
             }
         }
         desk.flagged = flagged;
+        if let Some(log) = log.as_deref_mut() {
+            record_assessment(log, w, &desk, &facts);
+        }
+    }
+}
+
+/// The event log's record of what an office saw in its inbox and chose: indicators and
+/// score under the strategy in use, and why each was selected. The outcomes follow in
+/// `act`.
+fn record_assessment(log: &mut EventLog, w: &Sim, desk: &Desk, facts: &[Facts]) {
+    let (name, watch) = used(desk);
+    let strategy = log.strategy(name);
+    let chooser: &dyn Strategy = match (&desk.operation_strategy, desk.using_operation) {
+        (Some((s, _)), true) => s.as_ref(),
+        _ => desk.strategy.as_ref(),
+    };
+    log.open(desk.office);
+    for (i, (s, f)) in desk.inbox.iter().zip(facts).enumerate() {
+        let indicators = watch.map_or(0, |watch| watch.indicators(w, f));
+        log.visit(Visit {
+            serial: s.voyage.serial,
+            office: desk.office,
+            stop: s.voyage.stop,
+            hour: s.voyage.hour,
+            indicators,
+            score: chooser.score(indicators).map_or(f32::NAN, |x| x as f32),
+            selected: (desk.alerted[i] || desk.local[i].is_some()).then(|| reason(desk, i)),
+            strategy,
+            outcome: Outcome::Pass,
+        });
     }
 }
 
@@ -403,6 +439,7 @@ pub fn act(
     mut alerts: ResMut<Alerts>,
     mut plans: ResMut<PlansRes>,
     mut desks: Query<&mut Desk>,
+    mut log: Option<ResMut<EventLog>>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -413,6 +450,9 @@ pub fn act(
         }
         let desk = &mut *desk;
         let o = desk.office as usize;
+        if let Some(log) = log.as_deref_mut() {
+            log.outcomes(desk.office, &desk.outcomes);
+        }
         let mut inbox = std::mem::take(&mut desk.inbox);
         for (i, mut s) in inbox.drain(..).enumerate() {
             let Shipment {
@@ -499,7 +539,16 @@ pub fn act(
                 tally.licit_dwell_hours += dwell;
                 tally.offices[o].licit_dwell_hours += dwell;
             }
-            advance(w, s, dwell, tick, streams.waits_seed, &mut calendar, tally);
+            advance(
+                w,
+                s,
+                dwell,
+                tick,
+                streams.waits_seed,
+                &mut calendar,
+                tally,
+                log.as_deref_mut(),
+            );
         }
         // Keep the inbox's capacity for the next tick.
         desk.inbox = inbox;

@@ -239,6 +239,7 @@ pub fn declare(
     mut fresh: ResMut<Fresh>,
     mut streams: ResMut<Streams>,
     mut calendar: ResMut<Calendar>,
+    mut log: Option<ResMut<crate::events::EventLog>>,
 ) {
     let w = &*w.0;
     let Streams {
@@ -278,6 +279,9 @@ pub fn declare(
             decl.flags = if vague { Declaration::VAGUE } else { 0 }
                 | if licensed { Declaration::LICENCE } else { 0 };
         }
+    }
+    if let Some(log) = log.as_deref_mut() {
+        log.declared(clock.tick, &fresh.0);
     }
     // Licit shipments were made first; shuffle so that arrival order says nothing about
     // what a shipment is. A fresh generator per tick keeps the order of later ticks

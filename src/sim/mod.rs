@@ -214,7 +214,21 @@ pub fn run(w: &Arc<Sim>, opts: &RunOptions) -> RunOutput {
 /// Run one replication to the end, timing each stage. The timing reads the clock twice
 /// per stage and tick, which costs nothing measurable, and never changes the results.
 pub fn run_profiled(w: &Arc<Sim>, opts: &RunOptions) -> (RunOutput, Profile) {
+    let (out, profile, _) = run_recorded(w, opts, false);
+    (out, profile)
+}
+
+/// [`run_profiled`], and with `events` the run's event log (every declaration and what
+/// each office did with it; see [`crate::events`]).
+pub fn run_recorded(
+    w: &Arc<Sim>,
+    opts: &RunOptions,
+    events: bool,
+) -> (RunOutput, Profile, Option<crate::events::EventLog>) {
     let mut ecs = setup(w, opts);
+    if events {
+        ecs.insert_resource(crate::events::EventLog::default());
+    }
     let mut stages = stages();
     let mut profile = Profile::default();
     let drain_from = w.window().end * w.ticks_per_day();
@@ -239,6 +253,12 @@ pub fn run_profiled(w: &Arc<Sim>, opts: &RunOptions) -> (RunOutput, Profile) {
         tally.expected_routes = plans.0.expected_routes(w);
     }
     let metrics = RunMetrics::from_tally(&tally);
+    let log = ecs
+        .remove_resource::<crate::events::EventLog>()
+        .map(|mut l| {
+            l.finish();
+            l
+        });
     (
         RunOutput {
             seed: opts.seed,
@@ -246,5 +266,6 @@ pub fn run_profiled(w: &Arc<Sim>, opts: &RunOptions) -> (RunOutput, Profile) {
             metrics,
         },
         profile,
+        log,
     )
 }

@@ -22,6 +22,7 @@ pub fn movement(
     mut calendar: ResMut<Calendar>,
     mut counts: ResMut<Counts>,
     mut desk_q: Query<&mut Desk>,
+    mut log: Option<ResMut<crate::events::EventLog>>,
 ) {
     let w = &*w.0;
     for mut chunk in calendar.take(clock.tick) {
@@ -36,6 +37,7 @@ pub fn movement(
                 &mut calendar,
                 &mut counts.0,
                 &mut desk_q,
+                log.as_deref_mut(),
             );
         }
         calendar.recycle(chunk);
@@ -54,6 +56,7 @@ fn arrive(
     calendar: &mut Calendar,
     tally: &mut Tally,
     desk_q: &mut Query<&mut Desk>,
+    log: Option<&mut crate::events::EventLog>,
 ) {
     {
         let node_id = w.routes.stop(s.voyage.route, s.voyage.stop as usize) as usize;
@@ -74,7 +77,7 @@ fn arrive(
                     desk.inbox.push(s);
                 }
             }
-            _ => advance(w, s, 0.0, tick, waits_seed, calendar, tally),
+            _ => advance(w, s, 0.0, tick, waits_seed, calendar, tally, log),
         }
     }
 }
@@ -105,7 +108,9 @@ fn count_in_transit(w: &Sim, s: &Shipment, tally: &mut Tally) {
 /// its destination, otherwise book its arrival at the next stop (after waiting for the
 /// service's next departure). Arrivals after the run's last tick count as in transit and
 /// leave the simulation, since nothing can happen to them any more. A shipment that
-/// leaves is dropped here; only window shipments are counted.
+/// leaves is dropped here; only window shipments are counted (a delivery is recorded in
+/// the event log, if there is one, whatever its window).
+#[allow(clippy::too_many_arguments)]
 pub fn advance(
     w: &Sim,
     mut s: Shipment,
@@ -114,12 +119,16 @@ pub fn advance(
     waits_seed: u64,
     calendar: &mut Calendar,
     tally: &mut Tally,
+    log: Option<&mut crate::events::EventLog>,
 ) {
     let v = &mut s.voyage;
     let legs = w.routes.legs_of(v.route);
     let Some(leg) = legs.get(v.stop as usize) else {
         if v.in_window() {
             tally.fates(class(w, &s.cargo)).delivered += 1;
+        }
+        if let Some(log) = log {
+            log.delivered(v.serial, (v.hour as f64 + dwell).round() as u32);
         }
         return;
     };

@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use rand_chacha::ChaCha8Rng;
 
 use super::risk_score::Weights;
-use super::{Facts, Strategy, Watch, select_by_score};
+use super::{Assessable, Strategy, Watch, select_by_score};
 use crate::scenario::Indicator;
-use crate::world::World;
 
 pub struct IntelligenceLed {
     watch: Watch,
@@ -32,37 +31,41 @@ impl IntelligenceLed {
     }
 }
 
+/// An intelligence hit outranks any score.
+fn ranked(weights: &Weights, threshold: f64, bits: u16) -> Option<f64> {
+    let s = if bits & Indicator::WatchedEntity.bit() != 0 {
+        f64::INFINITY
+    } else {
+        weights.score(bits)
+    };
+    (s > threshold).then_some(s)
+}
+
 impl Strategy for IntelligenceLed {
     fn watch(&self) -> Option<&Watch> {
         Some(&self.watch)
     }
 
+    fn score(&self, bits: u16) -> Option<f64> {
+        ranked(&self.weights, f64::NEG_INFINITY, bits)
+    }
+
     fn select(
         &mut self,
-        w: &World,
-        facts: &[Facts],
+        decls: &dyn Assessable,
         max: usize,
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     ) {
         let (weights, threshold) = (&self.weights, self.threshold);
         select_by_score(
-            w,
             &self.watch,
-            facts,
+            decls,
             max,
             rng,
             &mut self.scored,
             selected,
-            |bits| {
-                // An intelligence hit outranks any score.
-                let s = if bits & Indicator::WatchedEntity.bit() != 0 {
-                    f64::INFINITY
-                } else {
-                    weights.score(bits)
-                };
-                (s > threshold).then_some(s)
-            },
+            |bits| ranked(weights, threshold, bits),
         );
     }
 }

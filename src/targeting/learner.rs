@@ -8,9 +8,8 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::random::uniform_subset;
-use super::{Facts, Strategy, Watch, take_top};
+use super::{Assessable, Strategy, Watch, take_top};
 use crate::scenario::Indicator;
-use crate::world::World;
 
 const FEATURES: usize = Indicator::ALL.len() + 1;
 
@@ -70,34 +69,38 @@ impl Strategy for Learner {
         Some(&self.watch)
     }
 
+    fn score(&self, bits: u16) -> Option<f64> {
+        Some(self.logit(bits))
+    }
+
     fn select(
         &mut self,
-        w: &World,
-        facts: &[Facts],
+        decls: &dyn Assessable,
         max: usize,
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     ) {
         self.bits.clear();
         self.bits
-            .extend(facts.iter().map(|f| self.watch.indicators(w, f)));
-        let max = max.min(facts.len());
+            .extend((0..decls.len()).map(|i| decls.indicators(&self.watch, i)));
+        let n = decls.len();
+        let max = max.min(n);
         // Explore a share of capacity, rounding the fraction at random so small offices
         // explore too, on average.
         let quota = self.exploration * max as f64;
         let explore =
             (quota.floor() as usize + usize::from(rng.random::<f64>() < quota.fract())).min(max);
         self.explored.clear();
-        self.explored.extend(0..facts.len() as u32);
+        self.explored.extend(0..n as u32);
         uniform_subset(&mut self.explored, 0, explore, rng);
         self.taken.clear();
-        self.taken.resize(facts.len(), false);
+        self.taken.resize(n, false);
         for &i in &self.explored {
             self.taken[i as usize] = true;
         }
         selected.extend_from_slice(&self.explored);
         self.scored.clear();
-        for i in 0..facts.len() {
+        for i in 0..n {
             if !self.taken[i] {
                 self.scored
                     .push((self.logit(self.bits[i]), rng.random::<u32>(), i as u32));

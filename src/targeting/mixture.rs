@@ -4,8 +4,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use super::{Excluding, Facts, Strategy, Watch};
-use crate::world::World;
+use super::{Assessable, Excluding, Strategy, Watch};
 
 pub struct Mixture {
     parts: Vec<(Box<dyn Strategy>, f64)>,
@@ -60,27 +59,30 @@ impl Strategy for Mixture {
         self.parts.iter().find_map(|p| p.0.watch())
     }
 
+    /// The first part's score that has one (a mixture ranks by none of its own).
+    fn score(&self, bits: u16) -> Option<f64> {
+        self.parts.iter().find_map(|p| p.0.score(bits))
+    }
+
     fn select(
         &mut self,
-        w: &World,
-        facts: &[Facts],
+        decls: &dyn Assessable,
         max: usize,
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     ) {
         self.owner.clear();
-        self.owner.resize(facts.len(), None);
+        self.owner.resize(decls.len(), None);
         self.taken.clear();
-        self.taken.resize(facts.len(), false);
+        self.taken.resize(decls.len(), false);
         let quotas = self.quotas(max);
         for (k, (part, _)) in self.parts.iter_mut().enumerate() {
             self.local.clear();
-            self.local.resize(facts.len(), None);
+            self.local.resize(decls.len(), None);
             let start = selected.len();
             self.view.select(
                 part.as_mut(),
-                w,
-                facts,
+                decls,
                 &self.taken,
                 quotas[k],
                 rng,

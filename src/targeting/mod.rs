@@ -14,9 +14,52 @@ pub mod rules;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use crate::scenario::StrategyKind;
+use crate::scenario::{StrategyDef, StrategyKind, Watchlists};
 use crate::world::World;
 pub use indicators::{Facts, Watch};
+
+/// The declarations in front of an office, as a strategy sees them: how many there are
+/// and the indicators of each under the strategy's own watch lists. The simulation
+/// (declarations of a simulated world) and `stce trace` (rows of a declaration file)
+/// each implement it, so one strategy code serves both.
+pub trait Assessable {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The indicators of declaration `i`, a bit per [`crate::scenario::Indicator`].
+    fn indicators(&self, watch: &Watch, i: usize) -> u16;
+}
+
+/// Declarations of the simulated world: their facts, read against the world's registers.
+pub struct Simulated<'a> {
+    pub world: &'a World,
+    pub facts: &'a [Facts],
+}
+
+impl Assessable for Simulated<'_> {
+    fn len(&self) -> usize {
+        self.facts.len()
+    }
+    fn indicators(&self, watch: &Watch, i: usize) -> u16 {
+        watch.indicators(self.world, &self.facts[i])
+    }
+}
+
+/// The declarations of `all` not yet taken, renumbered `0..map.len()`.
+struct Subset<'a> {
+    all: &'a dyn Assessable,
+    map: &'a [u32],
+}
+
+impl Assessable for Subset<'_> {
+    fn len(&self) -> usize {
+        self.map.len()
+    }
+    fn indicators(&self, watch: &Watch, i: usize) -> u16 {
+        self.all.indicators(watch, self.map[i] as usize)
+    }
+}
 
 /// A selection policy of one office in one replication (it may learn, so each office
 /// has its own instance).
@@ -24,12 +67,17 @@ pub trait Strategy: Send + Sync {
     /// The watch lists it uses, for explaining a seizure; `None` if it uses none.
     fn watch(&self) -> Option<&Watch>;
 
+    /// The score it ranks a declaration with these indicators by, whether or not it
+    /// passes a threshold (`None`: it does not score); recorded in the event log.
+    fn score(&self, _indicators: u16) -> Option<f64> {
+        None
+    }
+
     /// Push into `selected` the indices of the declarations to inspect, at most `max`
     /// (the office's remaining capacity).
     fn select(
         &mut self,
-        world: &World,
-        facts: &[Facts],
+        decls: &dyn Assessable,
         max: usize,
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
@@ -49,17 +97,28 @@ pub trait Strategy: Send + Sync {
 
 /// Instantiate a scenario strategy for one office.
 pub fn build(kind: &StrategyKind, world: &World) -> Box<dyn Strategy> {
+    build_with(kind, &world.strategies, &|w| Watch::compile(w, world))
+}
+
+/// Instantiate a strategy whose watch lists `compile` turns into lookups, and whose
+/// mixture parts name strategies of `defs`. The simulation compiles against its world,
+/// `stce trace` against the codes of a declaration file.
+pub fn build_with(
+    kind: &StrategyKind,
+    defs: &[StrategyDef],
+    compile: &dyn Fn(&Watchlists) -> Watch,
+) -> Box<dyn Strategy> {
     match kind {
         StrategyKind::Random { rate } => Box::new(random::RandomSampling { rate: *rate }),
         StrategyKind::Rules { watch, profiles } => {
-            Box::new(rules::Rules::new(Watch::compile(watch, world), profiles))
+            Box::new(rules::Rules::new(compile(watch), profiles))
         }
         StrategyKind::RiskScore {
             watch,
             weights,
             threshold,
         } => Box::new(risk_score::RiskScore::new(
-            Watch::compile(watch, world),
+            compile(watch),
             weights,
             *threshold,
         )),
@@ -70,7 +129,7 @@ pub fn build(kind: &StrategyKind, world: &World) -> Box<dyn Strategy> {
             initial_weight,
             prior_rate,
         } => Box::new(learner::Learner::new(
-            Watch::compile(watch, world),
+            compile(watch),
             *exploration,
             *learning_rate,
             *initial_weight,
@@ -81,7 +140,7 @@ pub fn build(kind: &StrategyKind, world: &World) -> Box<dyn Strategy> {
             weights,
             threshold,
         } => Box::new(intelligence::IntelligenceLed::new(
-            Watch::compile(watch, world),
+            compile(watch),
             weights,
             *threshold,
         )),
@@ -89,8 +148,8 @@ pub fn build(kind: &StrategyKind, world: &World) -> Box<dyn Strategy> {
             parts
                 .iter()
                 .filter_map(|(name, share)| {
-                    let def = world.strategies.iter().find(|d| &d.name == name)?;
-                    Some((build(&def.kind, world), *share))
+                    let def = defs.iter().find(|d| &d.name == name)?;
+                    Some((build_with(&def.kind, defs, compile), *share))
                 })
                 .collect(),
         )),
@@ -101,20 +160,18 @@ pub fn build(kind: &StrategyKind, world: &World) -> Box<dyn Strategy> {
 /// earlier part of a mixture), and maps its choices back.
 #[derive(Default)]
 pub struct Excluding {
-    view: Vec<Facts>,
     map: Vec<u32>,
     picked: Vec<u32>,
 }
 
 impl Excluding {
-    /// Appends the chosen indices of `facts` to `selected` and records, for each, its
+    /// Appends the chosen indices of `decls` to `selected` and records, for each, its
     /// index in the strategy's view in `local` (for routing outcomes back).
     #[allow(clippy::too_many_arguments)]
     pub fn select(
         &mut self,
         strategy: &mut dyn Strategy,
-        w: &World,
-        facts: &[Facts],
+        decls: &dyn Assessable,
         taken: &[bool],
         max: usize,
         rng: &mut ChaCha8Rng,
@@ -124,22 +181,21 @@ impl Excluding {
         self.picked.clear();
         if !taken.iter().any(|t| *t) {
             // Nothing taken: the strategy sees the declarations as they are.
-            strategy.select(w, facts, max, rng, &mut self.picked);
+            strategy.select(decls, max, rng, &mut self.picked);
             for &i in &self.picked {
                 local[i as usize] = Some(i);
                 selected.push(i);
             }
             return;
         }
-        self.view.clear();
         self.map.clear();
-        for (i, f) in facts.iter().enumerate() {
-            if !taken[i] {
-                self.map.push(i as u32);
-                self.view.push(*f);
-            }
-        }
-        strategy.select(w, &self.view, max, rng, &mut self.picked);
+        self.map
+            .extend((0..decls.len() as u32).filter(|&i| !taken[i as usize]));
+        let view = Subset {
+            all: decls,
+            map: &self.map,
+        };
+        strategy.select(&view, max, rng, &mut self.picked);
         for &l in &self.picked {
             let g = self.map[l as usize];
             local[g as usize] = Some(l);
@@ -153,9 +209,8 @@ impl Excluding {
 /// always favour the first arrivals. `buf` is the strategy's reusable buffer.
 #[allow(clippy::too_many_arguments)]
 fn select_by_score<K: Copy + PartialOrd>(
-    w: &World,
     watch: &Watch,
-    facts: &[Facts],
+    decls: &dyn Assessable,
     max: usize,
     rng: &mut ChaCha8Rng,
     buf: &mut Vec<(K, u32, u32)>,
@@ -163,8 +218,8 @@ fn select_by_score<K: Copy + PartialOrd>(
     score: impl Fn(u16) -> Option<K>,
 ) {
     buf.clear();
-    for (i, f) in facts.iter().enumerate() {
-        if let Some(k) = score(watch.indicators(w, f)) {
+    for i in 0..decls.len() {
+        if let Some(k) = score(decls.indicators(watch, i)) {
             buf.push((k, rng.random::<u32>(), i as u32));
         }
     }

@@ -3,8 +3,7 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Facts, Strategy, Watch};
-use crate::world::World;
+use super::{Assessable, Strategy, Watch};
 
 pub struct RandomSampling {
     pub rate: f64,
@@ -17,8 +16,7 @@ impl Strategy for RandomSampling {
 
     fn select(
         &mut self,
-        _w: &World,
-        facts: &[Facts],
+        decls: &dyn Assessable,
         max: usize,
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
@@ -27,7 +25,7 @@ impl Strategy for RandomSampling {
         // capacity allows, a uniform subset of them is inspected: the order in which
         // shipments arrived must not decide which are seen.
         let start = selected.len();
-        for i in 0..facts.len() {
+        for i in 0..decls.len() {
             if rng.random_bool(self.rate) {
                 selected.push(i as u32);
             }

@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use rand_chacha::ChaCha8Rng;
 
-use super::{Facts, Strategy, Watch, select_by_score};
+use super::{Assessable, Strategy, Watch, select_by_score};
 use crate::scenario::Indicator;
-use crate::world::World;
 
 /// Indicator weights, indexed by indicator.
 #[derive(Debug, Clone, Copy)]
@@ -56,19 +55,21 @@ impl Strategy for RiskScore {
         Some(&self.watch)
     }
 
+    fn score(&self, bits: u16) -> Option<f64> {
+        Some(self.weights.score(bits))
+    }
+
     fn select(
         &mut self,
-        w: &World,
-        facts: &[Facts],
+        decls: &dyn Assessable,
         max: usize,
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     ) {
         let (weights, threshold) = (&self.weights, self.threshold);
         select_by_score(
-            w,
             &self.watch,
-            facts,
+            decls,
             max,
             rng,
             &mut self.scored,

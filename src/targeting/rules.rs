@@ -3,9 +3,8 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use super::{Facts, Strategy, Watch, select_by_score};
+use super::{Assessable, Strategy, Watch, select_by_score};
 use crate::scenario::Profile;
-use crate::world::World;
 
 pub struct Rules {
     watch: Watch,
@@ -28,32 +27,37 @@ impl Rules {
     }
 }
 
+/// How many profiles a declaration with these indicators matches (`None`: none).
+fn matched(masks: &[u16], bits: u16) -> Option<u32> {
+    let hits = masks.iter().filter(|&&m| bits & m == m).count() as u32;
+    (hits > 0).then_some(hits)
+}
+
 impl Strategy for Rules {
     fn watch(&self) -> Option<&Watch> {
         Some(&self.watch)
     }
 
+    fn score(&self, bits: u16) -> Option<f64> {
+        Some(matched(&self.masks, bits).map_or(0.0, f64::from))
+    }
+
     fn select(
         &mut self,
-        w: &World,
-        facts: &[Facts],
+        decls: &dyn Assessable,
         max: usize,
         rng: &mut ChaCha8Rng,
         selected: &mut Vec<u32>,
     ) {
         let masks = &self.masks;
         select_by_score(
-            w,
             &self.watch,
-            facts,
+            decls,
             max,
             rng,
             &mut self.ranked,
             selected,
-            |bits| {
-                let hits = masks.iter().filter(|&&m| bits & m == m).count() as u32;
-                (hits > 0).then_some(hits)
-            },
+            |bits| matched(masks, bits),
         );
     }
 }

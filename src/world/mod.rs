@@ -493,7 +493,7 @@ fn longest_voyage_days(routes: &RouteTable, trade: &[TradeTables], networks: &[N
 }
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil((y, m, d): (i32, u32, u32)) -> i64 {
+pub fn days_from_civil((y, m, d): (i32, u32, u32)) -> i64 {
     let y = if m <= 2 { y - 1 } else { y } as i64;
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -516,7 +516,7 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
     (y, m, d)
 }
 
-fn add_days(date: (i32, u32, u32), days: i64) -> (i32, u32, u32) {
+pub fn add_days(date: (i32, u32, u32), days: i64) -> (i32, u32, u32) {
     civil_from_days(days_from_civil(date) + days)
 }
 
