@@ -6,7 +6,9 @@
 //! networks hide), [`metrics`] (what we measure) and [`report`] (what we write).
 
 pub mod adversary;
+pub mod budget;
 pub mod events;
+pub mod exercise;
 pub mod experiment;
 pub mod metrics;
 pub mod operation;
@@ -25,6 +27,8 @@ use std::sync::Arc;
 pub enum LoadError {
     #[error("{0}")]
     Scenario(#[from] scenario::ScenarioError),
+    #[error("{file}: {message}")]
+    Memory { file: String, message: String },
     #[error("{file}: {error}")]
     World {
         file: String,
@@ -36,6 +40,13 @@ pub enum LoadError {
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub declarations: Option<u64>,
+    /// Runs that will be in memory at once (replications in parallel); 0 means one run,
+    /// with its business-as-usual baseline beside it when the scenario has an
+    /// operation. Sizes the memory estimate.
+    pub runs_at_once: u64,
+    /// Refuse when the estimate exceeds this many bytes (`--max-memory`); without it,
+    /// the machine's available memory is the limit.
+    pub max_memory: Option<u64>,
     /// `--seed`: replaces the file's `seed` (they mean the same: the base seed of every
     /// stream, and of the population when it is fixed).
     pub seed: Option<u64>,
@@ -49,6 +60,18 @@ pub fn load_world(path: &Path, o: &Overrides) -> Result<Arc<world::World>, LoadE
     }
     if let Some(seed) = o.seed {
         s.seed = seed;
+    }
+    // Before the world (and its trader population) is allocated. A declaration count
+    // beyond what a run can hold is the world's own error, which names the limit.
+    if s.declarations <= u64::from(u32::MAX) {
+        let runs = match o.runs_at_once {
+            0 => 1 + u64::from(s.operation.is_some()),
+            n => n,
+        };
+        budget::check(&s, runs, o.max_memory).map_err(|message| LoadError::Memory {
+            file: path.display().to_string(),
+            message,
+        })?;
     }
     world::World::build(&s)
         .map(Arc::new)

@@ -36,9 +36,13 @@ enum Command {
     Replay(cmd::replay::Args),
     /// Replay a file of declarations through the strategies at given inspection rates.
     Trace(cmd::trace::Args),
+    /// Serve a tabletop exercise (teams play offices and a network turn by turn), or
+    /// replay one, or write its debrief.
+    Exercise(cmd::exercise::Args),
 }
 
 fn main() -> ExitCode {
+    cmd::exit_quietly_on_closed_pipe();
     let result = match Cli::parse().command {
         Command::Run(a) => cmd::run::execute(a),
         Command::Compare(a) => cmd::compare::execute(a),
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Command::Slurm(a) => cmd::slurm::execute(a),
         Command::Replay(a) => cmd::replay::execute(a),
         Command::Trace(a) => cmd::trace::execute(a),
+        Command::Exercise(a) => cmd::exercise::execute(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

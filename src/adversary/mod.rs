@@ -17,6 +17,20 @@ pub struct Plans {
     /// route probabilities times the shipments sent while they held. Free of the
     /// sampling noise of counting routes, so displacement shows what the network chose.
     expected: std::collections::BTreeMap<(u16, u32), [f64; 2]>,
+    /// A red team's orders per network (exercise), overriding its own choices.
+    pub orders: Vec<Orders>,
+}
+
+/// What a red team imposes on its network's next shipments; `None` leaves the network's
+/// own choice. The network's random draws are made all the same, so the rest of the run
+/// does not shift when orders change.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Orders {
+    /// A route id among the network's current candidates (ignored if it is not one).
+    pub route: Option<u32>,
+    pub concealment: Option<Concealment>,
+    /// A trader id among the network's exporters.
+    pub exporter: Option<u32>,
 }
 
 struct NetworkState {
@@ -91,6 +105,7 @@ impl Plans {
                 .collect(),
             news: Vec::new(),
             expected: Default::default(),
+            orders: vec![Orders::default(); world.networks.len()],
         }
     }
 
@@ -156,12 +171,28 @@ impl Plans {
         if day < st.paused_until_day {
             return None;
         }
+        let orders = &self.orders[network];
+        let concealment = orders.concealment.unwrap_or(concealment);
+        let route = orders
+            .route
+            .filter(|r| net.candidates[st.epoch].routes.contains(r))
+            .unwrap_or(route);
         Some(Choice {
             network,
             commodity,
             concealment,
             route,
         })
+    }
+
+    /// The front company a red team ordered for the network's shipments, if any.
+    pub fn front_company(&self, network: usize) -> Option<u32> {
+        self.orders[network].exporter
+    }
+
+    /// The route ids the network may take now (its current epoch's candidates).
+    pub fn feasible_routes<'w>(&self, world: &'w World, network: usize) -> &'w [u32] {
+        &world.networks[network].candidates[self.networks[network].epoch].routes
     }
 
     pub fn pause(&mut self, network: usize, until_day: u32) {

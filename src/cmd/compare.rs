@@ -19,7 +19,7 @@ pub struct Args {
     #[arg(long = "strategy", required = true, num_args = 1)]
     strategies: Vec<String>,
     /// Seeded replications per strategy.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = 30, value_parser = super::at_least_one)]
     reps: usize,
     /// Base seed (default: the scenario's).
     #[arg(long)]
@@ -30,6 +30,10 @@ pub struct Args {
     /// Write replications.csv, summary.json and plots here.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Refuse to start when the estimated memory exceeds this (e.g. 4G); the default
+    /// limit is the memory available on the machine.
+    #[arg(long, value_parser = super::memory_size)]
+    max_memory: Option<u64>,
     /// Compare the strategies without the scenario's operation (business as usual).
     #[arg(long)]
     no_operation: bool,
@@ -73,6 +77,8 @@ fn load(a: &Args) -> Result<(Arc<World>, Vec<usize>), Error> {
         &a.scenario,
         &Overrides {
             declarations: a.declarations,
+            runs_at_once: super::at_once(a.reps * a.strategies.len()),
+            max_memory: a.max_memory,
             seed: a.seed,
         },
     )?;

@@ -2,6 +2,7 @@
 //! progress bar) lives here.
 
 pub mod compare;
+pub mod exercise;
 pub mod merge;
 pub mod profile;
 pub mod replay;
@@ -52,6 +53,36 @@ pub fn show_bar(bar: &ProgressBar, n: u64) {
     bar.set_length(n);
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     bar.set_style(progress_style());
+}
+
+/// `stce validate x | head -1`: when the reader of standard output goes away, end as
+/// other command-line tools do (killed by SIGPIPE, no message) instead of panicking in
+/// `println!` on the write error Rust's default of ignoring SIGPIPE produces.
+pub fn exit_quietly_on_closed_pipe() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: called once at start-up, before any thread exists; restores the default.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// A count that must be at least 1 (`--reps`): zero replications has no mean to report.
+pub fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{e}: expected a whole number of at least 1")),
+    }
+}
+
+/// A memory size for `--max-memory`, e.g. `4G`.
+pub fn memory_size(text: &str) -> Result<u64, String> {
+    stce::budget::parse_size(text)
+}
+
+/// How many of `jobs` independent runs the thread pool holds in memory at once.
+pub fn at_once(jobs: usize) -> u64 {
+    jobs.min(rayon::current_num_threads()).max(1) as u64
 }
 
 pub fn progress_bar(total: u64) -> ProgressBar {

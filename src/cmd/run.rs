@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(long)]
     strategy: Option<String>,
     /// Seeded replications, run in parallel; metrics reported as mean and 95% CI.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = super::at_least_one)]
     reps: usize,
     /// With --reps and an operation in the scenario: also run business as usual on
     /// the same seeds and report the operation's effect as a paired difference with
@@ -56,6 +56,10 @@ pub struct Args {
     /// declaration; e.g. events.csv.gz). `stce replay FILE --verify` re-runs and checks it.
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
+    /// Refuse to start when the run's estimated memory exceeds this (e.g. 4G); the
+    /// default limit is the memory available on the machine.
+    #[arg(long, value_parser = super::memory_size)]
+    max_memory: Option<u64>,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
@@ -184,6 +188,13 @@ fn load(a: &Args) -> Result<(Arc<World>, Option<usize>, u64), Error> {
         &a.scenario,
         &Overrides {
             declarations: a.declarations,
+            // 0: a single run, with its baseline beside it if there is an operation.
+            runs_at_once: if a.reps > 1 {
+                super::at_once(a.reps * (1 + a.baseline as usize))
+            } else {
+                0
+            },
+            max_memory: a.max_memory,
             seed: a.seed,
         },
     )?;

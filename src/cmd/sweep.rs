@@ -17,7 +17,7 @@ pub struct Args {
     #[arg(long = "set", required = true)]
     sets: Vec<String>,
     /// Seeded replications per cell.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = super::at_least_one)]
     reps: usize,
     /// Base seed (default: the scenario's).
     #[arg(long)]
@@ -25,6 +25,10 @@ pub struct Args {
     /// Directory for sweep.json, cells.csv, replications.csv and plots.
     #[arg(long)]
     out: PathBuf,
+    /// When --out holds a different sweep (another scenario, seed, reps or axes), move
+    /// it aside to <out>.superseded-N and start over instead of refusing.
+    #[arg(long)]
+    force: bool,
     /// Run every cell without the scenario's operation (business as usual).
     #[arg(long)]
     no_operation: bool,
@@ -40,6 +44,19 @@ pub fn execute(a: Args) -> Result<(), Error> {
         return super::run_shard(&job, k, &input, &a.out);
     }
     let (s, manifest) = load(&a)?;
+    if let Some(old) = sweep::existing(&a.out)?
+        && let Err(why) = manifest.resumes(&old, &a.out)
+    {
+        if !a.force {
+            return Err(why.into());
+        }
+        let to = sweep::set_aside(&a.out)?;
+        eprintln!(
+            "--force: the sweep there is kept in {}; starting over in {}",
+            to.display(),
+            a.out.display()
+        );
+    }
     let bar = ProgressBar::hidden();
     let r = sweep::run_sweep(&s, &manifest, &a.out, &|n| show_bar(&bar, n), &|| {
         bar.inc(1)
@@ -56,6 +73,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
     Ok(())
 }
 
+/// The scenario and the sweep's manifest, every cell checked.
 fn load(a: &Args) -> Result<(stce::scenario::Scenario, sweep::Manifest), Error> {
     let s = stce::scenario::load(&a.scenario)?;
     let axes = a
@@ -63,13 +81,15 @@ fn load(a: &Args) -> Result<(stce::scenario::Scenario, sweep::Manifest), Error> 
         .iter()
         .map(|x| sweep::Axis::parse(x))
         .collect::<Result<Vec<_>, _>>()?;
-    let manifest = sweep::Manifest {
-        scenario: a.scenario.display().to_string(),
-        base_seed: a.seed.unwrap_or(s.seed),
-        reps: a.reps,
+    let manifest = sweep::Manifest::new(
+        &a.scenario,
+        &s,
+        a.seed.unwrap_or(s.seed),
+        a.reps,
         axes,
-        no_operation: a.no_operation,
-    };
+        a.no_operation,
+    )?;
+    sweep::check_cells(&s, &manifest.axes)?;
     Ok((s, manifest))
 }
 

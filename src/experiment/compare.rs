@@ -19,7 +19,7 @@ use super::{
     paired_effect, summarise,
 };
 use crate::metrics::stats::Estimate;
-use crate::report::io::{ensure_dir, write_atomic};
+use crate::report::io::{OutputSet, write_atomic};
 use crate::report::plots::{self, Band, BandPoint};
 use crate::sim::RunOptions;
 use crate::world::World;
@@ -305,7 +305,8 @@ impl Comparison {
 
     /// `replications.csv`, `summary.json` and the plots.
     pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        ensure_dir(dir)?;
+        let set = OutputSet::begin(dir)?;
+        let dir = set.dir();
         let mut wtr = csv::Writer::from_writer(Vec::new());
         wtr.write_record(csv_header(&[]))?;
         let n = self.runs.first().map_or(0, |r| r.len());
@@ -346,7 +347,9 @@ impl Comparison {
             &dir.join("summary.json"),
             &serde_json::to_vec_pretty(&summary)?,
         )?;
-        self.plot(dir)
+        self.plot(dir)?;
+        set.commit()?;
+        Ok(())
     }
 
     fn plot(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {

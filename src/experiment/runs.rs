@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::{Replication, csv_header, csv_row, paired_effect, replicate_runs, summarise};
 use crate::metrics::stats::Estimate;
-use crate::report::io::{ensure_dir, write_atomic};
+use crate::report::io::{OutputSet, write_atomic};
 use crate::report::tables::OperationEffect;
 use crate::sim::{Profile, RunOptions, RunOutput, run_profiled, run_recorded};
 use crate::world::World;
@@ -88,7 +88,8 @@ impl Replicated {
 
     /// Write `replications.csv` and `summary.json` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        ensure_dir(dir)?;
+        let set = OutputSet::begin(dir)?;
+        let dir = set.dir();
         let mut wtr = csv::Writer::from_writer(Vec::new());
         wtr.write_record(csv_header(&[]))?;
         for r in &self.runs {
@@ -112,6 +113,7 @@ impl Replicated {
                 "operation_effect": self.effect().map(to_map),
             }))?,
         )?;
+        set.commit()?;
         Ok(())
     }
 }

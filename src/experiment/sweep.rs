@@ -3,7 +3,7 @@
 //! not grow with the grid, and a sweep run again with the same arguments after an
 //! interruption runs only the missing cells.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{Replication, csv_header, csv_row, metric_names, replicate_arm, summarise};
-use crate::report::io::{ensure_dir, write_atomic};
+use crate::report::io::{ensure_dir, remove_leftovers, sha256_hex, write_atomic};
 use crate::report::plots::{self, Band, BandPoint};
 use crate::scenario::{Scenario, validate::validate};
 use crate::sim::RunOptions;
@@ -32,35 +32,238 @@ pub struct Axis {
 }
 
 impl Axis {
+    /// Parse one `--set PATH=v1,v2,…` into its canonical form: values that are numbers
+    /// are written as JSON writes them (`0.10` → `0.1`), so the same grid written two
+    /// ways is the same grid. Control characters (a newline would split a CSV row) and
+    /// repeated values are refused.
     pub fn parse(arg: &str) -> Result<Axis, String> {
         let (path, values) = arg
             .split_once('=')
-            .ok_or_else(|| format!("--set {arg}: expected PATH=v1,v2,…"))?;
+            .ok_or_else(|| format!("--set {arg:?}: expected PATH=v1,v2,…"))?;
+        if arg.chars().any(char::is_control) {
+            return Err(format!(
+                "--set {arg:?}: control characters (a newline, a tab) cannot be part of a path or value"
+            ));
+        }
         let values: Vec<String> = values
             .split(',')
-            .map(|v| v.trim().to_string())
+            .map(|v| canonical_value(v.trim()))
             .filter(|v| !v.is_empty())
             .collect();
         if path.trim().is_empty() || values.is_empty() {
-            return Err(format!("--set {arg}: expected PATH=v1,v2,…"));
+            return Err(format!("--set {arg:?}: expected PATH=v1,v2,…"));
         }
-        Ok(Axis {
-            path: path.trim().to_string(),
-            values,
-        })
+        let path = path.trim().to_string();
+        segments(&path)?;
+        let mut seen = BTreeSet::new();
+        for v in &values {
+            if !seen.insert(v) {
+                return Err(format!("--set {arg:?}: value {v} is given twice"));
+            }
+        }
+        Ok(Axis { path, values })
     }
 }
 
-/// What identifies a sweep: a directory holds one sweep, resumable only with the same.
+/// A number in its shortest form (`0.50` → `0.5`, `1.0` → `1`, `1e3` → `1000`),
+/// anything else as given.
+fn canonical_value(v: &str) -> String {
+    if let Ok(i) = v.parse::<i128>() {
+        return i.to_string();
+    }
+    match v.parse::<f64>() {
+        Ok(f) if f.is_finite() && v.chars().any(|c| c.is_ascii_digit()) => format!("{f}"),
+        _ => v.to_string(),
+    }
+}
+
+/// What identifies a sweep: a directory holds one sweep, resumable only with the same
+/// scenario content, seed, replications and axes (an axis may gain values). Other
+/// tools (shards, merges) read these fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The scenario file, canonicalised (absolute, links resolved); for people: the
+    /// identity is its content.
     pub scenario: String,
+    /// SHA-256 of the parsed scenario in canonical JSON: comments and layout do not
+    /// count, every value does.
+    #[serde(default)]
+    pub scenario_sha256: String,
+    /// SHA-256 of each top-level section of that JSON, to say what changed.
+    #[serde(default)]
+    pub scenario_sections: BTreeMap<String, String>,
     pub base_seed: u64,
     pub reps: usize,
     pub axes: Vec<Axis>,
     /// Every cell without the scenario's operation (business as usual).
     #[serde(default)]
     pub no_operation: bool,
+}
+
+/// How a sweep directory's manifest relates to the sweep asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resume {
+    /// Nothing there yet.
+    New,
+    /// The same sweep.
+    Same,
+    /// The same sweep with values added to its axes: only the new cells run.
+    Extended,
+}
+
+impl Manifest {
+    /// The manifest of a sweep of `scenario` (read from `path`) over `axes`; refuses a
+    /// path given twice.
+    pub fn new(
+        path: &Path,
+        scenario: &Scenario,
+        base_seed: u64,
+        reps: usize,
+        axes: Vec<Axis>,
+        no_operation: bool,
+    ) -> Result<Manifest, String> {
+        for (i, a) in axes.iter().enumerate() {
+            if axes[..i].iter().any(|b| b.path == a.path) {
+                return Err(format!(
+                    "--set {}: the path is set twice; give all its values in one --set {}=v1,v2,…",
+                    a.path, a.path
+                ));
+            }
+        }
+        let json = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
+        let scenario_sections = match &json {
+            Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| (k.clone(), sha256_hex(v.to_string().as_bytes())))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        Ok(Manifest {
+            scenario: canonical.display().to_string(),
+            scenario_sha256: sha256_hex(json.to_string().as_bytes()),
+            scenario_sections,
+            base_seed,
+            reps,
+            axes,
+            no_operation,
+        })
+    }
+
+    /// Whether this sweep may resume in a directory whose manifest is `old`; the error
+    /// names what differs.
+    pub fn resumes(&self, old: &Manifest, dir: &Path) -> Result<Resume, String> {
+        let refuse = |what: String| {
+            Err(format!(
+                "{} holds a different sweep: {what}; use the same arguments to resume it, another --out, or --force to start over (the old results are kept beside it)",
+                dir.display()
+            ))
+        };
+        if old.scenario_sha256.is_empty() {
+            return refuse(
+                "it was started by an older stce that did not record its scenario's content".into(),
+            );
+        }
+        if old.scenario_sha256 != self.scenario_sha256 {
+            let keys: BTreeSet<&String> = old
+                .scenario_sections
+                .keys()
+                .chain(self.scenario_sections.keys())
+                .collect();
+            let changed: Vec<&str> = keys
+                .into_iter()
+                .filter(|k| old.scenario_sections.get(*k) != self.scenario_sections.get(*k))
+                .map(String::as_str)
+                .collect();
+            return refuse(format!(
+                "the scenario changed since it started ({} differ{})",
+                changed.join(", "),
+                if changed.len() == 1 { "s" } else { "" }
+            ));
+        }
+        if old.base_seed != self.base_seed {
+            return refuse(format!(
+                "base seed {} there, {} here",
+                old.base_seed, self.base_seed
+            ));
+        }
+        if old.no_operation != self.no_operation {
+            return refuse(format!(
+                "--no-operation {} there, {} here",
+                old.no_operation, self.no_operation
+            ));
+        }
+        if old.reps != self.reps {
+            return refuse(format!("{} reps there, {} here", old.reps, self.reps));
+        }
+        let paths = |m: &Manifest| m.axes.iter().map(|a| a.path.clone()).collect::<Vec<_>>();
+        if paths(old) != paths(self) {
+            return refuse(format!(
+                "sets {:?} there, {:?} here",
+                paths(old),
+                paths(self)
+            ));
+        }
+        let mut extended = false;
+        for (a, b) in old.axes.iter().zip(&self.axes) {
+            let missing: Vec<&String> = a.values.iter().filter(|v| !b.values.contains(v)).collect();
+            if !missing.is_empty() {
+                return refuse(format!(
+                    "{} lacks value(s) {} that the sweep there has (an axis may gain values, not lose them)",
+                    a.path,
+                    missing
+                        .iter()
+                        .map(|v| v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            // Old values keep their order; new ones follow.
+            extended |= b.values.len() > a.values.len() || a.values != b.values;
+        }
+        Ok(if extended {
+            Resume::Extended
+        } else {
+            Resume::Same
+        })
+    }
+}
+
+/// Refuse a grid any of whose cells is not a valid scenario, naming the first.
+pub fn check_cells(base: &Scenario, axes: &[Axis]) -> Result<(), String> {
+    for cell in grid(axes) {
+        apply(base, axes, &cell).map_err(|e| format!("cell {}: {e}", cell.join(", ")))?;
+    }
+    Ok(())
+}
+
+/// The manifest of the sweep already in `dir`, if there is one.
+pub fn existing(dir: &Path) -> Result<Option<Manifest>, String> {
+    let path = dir.join("sweep.json");
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", path.display())),
+        Err(_) => Ok(None),
+    }
+}
+
+/// Move a sweep directory aside to `<dir>.superseded-<n>` (the first free `n`), so a
+/// sweep can start over without destroying what was there. Returns the new name.
+pub fn set_aside(dir: &Path) -> std::io::Result<PathBuf> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sweep".into());
+    let mut n = 1;
+    loop {
+        let to = dir.with_file_name(format!("{name}.superseded-{n}"));
+        if !to.exists() {
+            std::fs::rename(dir, &to)?;
+            return Ok(to);
+        }
+        n += 1;
+    }
 }
 
 /// Every combination of axis values, the first axis varying slowest.
@@ -245,6 +448,9 @@ pub fn run_sweep(
     on_start: &dyn Fn(u64),
     progress: &(dyn Fn() + Sync),
 ) -> Result<SweepReport, Error> {
+    // Every cell must make a valid scenario before anything is written: a rejected
+    // `--set` leaves no sweep.json behind to refuse the corrected command.
+    check_cells(base, &manifest.axes)?;
     write_sweep(manifest, dir, on_start, &|_, cell| {
         let (w, arm) = cell_world(base, manifest, cell)?;
         Ok(replicate_arm(
@@ -267,6 +473,10 @@ pub fn cell_world(
     let (mut s, strategy) = apply(base, &manifest.axes, cell)?;
     // `--seed` and the file's `seed` are one thing (a fixed population uses it).
     s.seed = manifest.base_seed;
+    // A cell may raise the declarations: check it fits before building its world.
+    let at_once = manifest.reps.min(rayon::current_num_threads()).max(1) as u64;
+    crate::budget::check(&s, at_once, None)
+        .map_err(|e| format!("cell {}: {e}", cell.join(", ")))?;
     let w = Arc::new(World::build(&s).map_err(|e| e.to_string())?);
     let strategy = match strategy {
         Some(name) => Some(w.strategy_index(&name).ok_or_else(|| {
@@ -295,19 +505,22 @@ pub fn write_sweep(
     on_start: &dyn Fn(u64),
     replications: &CellReplications,
 ) -> Result<SweepReport, Error> {
-    ensure_dir(dir)?;
-    let manifest_path = dir.join("sweep.json");
-    if manifest_path.exists() {
-        let old: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path)?)
-            .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-        if &old != manifest {
-            return Err(format!("{} holds a different sweep ({} with {} reps and sets {:?}); use another --out or the same arguments to resume it", dir.display(), old.scenario, old.reps, old.axes.iter().map(|a| &a.path).collect::<Vec<_>>()).into());
-        }
-    } else {
-        write_atomic(&manifest_path, &serde_json::to_vec_pretty(manifest)?)?;
-    }
     let axes = &manifest.axes;
     let cells = grid(axes);
+    let manifest_path = dir.join("sweep.json");
+    let resume = match std::fs::read(&manifest_path) {
+        Ok(bytes) => {
+            let old: Manifest = serde_json::from_slice(&bytes)
+                .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+            manifest.resumes(&old, dir)?
+        }
+        Err(_) => Resume::New,
+    };
+    ensure_dir(dir)?;
+    remove_leftovers(dir);
+    if resume != Resume::Same {
+        write_atomic(&manifest_path, &serde_json::to_vec_pretty(manifest)?)?;
+    }
     let cells_path = dir.join("cells.csv");
     let key_of_line = |l: &str| -> String {
         let mut r = csv::ReaderBuilder::new()

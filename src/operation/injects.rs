@@ -36,6 +36,21 @@ impl Conditions {
         tick >= self.scanner_down_until[office]
     }
 
+    /// Close a node until tick `until` (an exercise's facilitator inject).
+    pub fn close_node(&mut self, node: usize, until: u32) {
+        self.closed_until[node] = until;
+    }
+
+    /// Put an office's scanner out of order until tick `until`.
+    pub fn fail_scanner(&mut self, office: usize, until: u32) {
+        self.scanner_down_until[office] = until;
+    }
+
+    /// Multiply an office's capacity by `factor` until tick `until`.
+    pub fn change_capacity(&mut self, office: usize, factor: f64, until: u32) {
+        self.capacity[office] = (factor, until);
+    }
+
     /// The tick a closed node reopens, if it is closed now.
     pub fn closed_until(&self, node: usize, tick: u32) -> Option<u32> {
         let t = self.closed_until[node];
@@ -76,7 +91,9 @@ pub fn injects(
         .filter(|i| i.0 == day && (i.3 || !mode.baseline))
     {
         tally.timeline.push((window_day, text.clone()));
-        let until = |days: u32| clock.tick + days * tpd;
+        // Saturating: a duration past the run's end means "until the end", never a
+        // wrapped tick in the past (validate bounds the days, this keeps it so).
+        let until = |days: u32| clock.tick.saturating_add(days.saturating_mul(tpd));
         match effect {
             Effect::NodeClosure { node, days } => conditions.closed_until[*node] = until(*days),
             Effect::EquipmentFailure {
@@ -132,7 +149,7 @@ pub fn injects(
                         window_day as u64,
                     ) < net.adaptation.publicity_pause_share
                     {
-                        let resume = day + net.adaptation.publicity_pause_days;
+                        let resume = day.saturating_add(net.adaptation.publicity_pause_days);
                         plans.0.pause(n, resume);
                         tally.timeline.push((
                             window_day,

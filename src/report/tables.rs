@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::io::{ensure_dir, write_atomic};
+use super::io::{OutputSet, write_atomic};
 use crate::metrics::{RunMetrics, Tally};
 use crate::scenario::Role;
 use crate::world::World;
@@ -196,7 +196,9 @@ pub fn write_run(
     strategy: Option<usize>,
     effect: Option<&OperationEffect>,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    ensure_dir(dir)?;
+    // Written as a set: a reader never sees this run's metrics beside another's tables.
+    let set = OutputSet::begin(dir)?;
+    let dir = set.dir();
     let json = serde_json::to_vec_pretty(&MetricsFile {
         run: info,
         metrics: m,
@@ -216,5 +218,6 @@ pub fn write_run(
         &dir.join("seizures.csv"),
         &csv_bytes(&t.seizures, SEIZURE_FIELDS)?,
     )?;
+    set.commit()?;
     Ok(())
 }

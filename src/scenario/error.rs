@@ -68,10 +68,11 @@ impl fmt::Display for ScenarioError {
             write!(f, "{}", p.message)?;
             if let Some(text) = self.source.lines().nth(p.line.wrapping_sub(1)) {
                 let gutter = p.line.to_string().len();
-                write!(f, "\n {:>gutter$} | {}", p.line, text)?;
-                let pad: String = text
+                let (shown, col) = excerpt(text, p.col);
+                write!(f, "\n {:>gutter$} | {}", p.line, shown)?;
+                let pad: String = shown
                     .chars()
-                    .take(p.col.saturating_sub(1))
+                    .take(col.saturating_sub(1))
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 write!(f, "\n {:>gutter$} | {}^", "", pad)?;
@@ -85,3 +86,49 @@ impl fmt::Display for ScenarioError {
 }
 
 impl std::error::Error for ScenarioError {}
+
+/// The longest source line quoted under a problem, in characters. A generated file may
+/// hold the whole scenario on one line; quoting it whole buries the message.
+pub const QUOTE_WIDTH: usize = 100;
+
+/// The part of `line` around 1-based character column `col`, at most [`QUOTE_WIDTH`]
+/// characters with `…` where it was cut, and the column of the same place in it.
+fn excerpt(line: &str, col: usize) -> (String, usize) {
+    let n = line.chars().count();
+    if n <= QUOTE_WIDTH {
+        return (line.to_string(), col);
+    }
+    let at = col.saturating_sub(1).min(n);
+    let start = at.saturating_sub(QUOTE_WIDTH / 2).min(n - QUOTE_WIDTH);
+    let end = start + QUOTE_WIDTH;
+    let mut out = String::new();
+    let mut col = at - start + 1;
+    if start > 0 {
+        out.push('…');
+        col += 1;
+    }
+    out.extend(line.chars().skip(start).take(end - start));
+    if end < n {
+        out.push('…');
+    }
+    (out, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let (shown, col) = excerpt(&line, 5001);
+        assert!(shown.chars().count() <= QUOTE_WIDTH + 2, "{}", shown.len());
+        assert_eq!(shown.chars().nth(col - 1), Some('X'));
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        let (short, c) = excerpt("abc", 2);
+        assert_eq!((short.as_str(), c), ("abc", 2));
+        let (start, c) = excerpt(&line, 1);
+        assert_eq!((start.chars().next(), c), (Some('a'), 1));
+        assert!(!start.starts_with('…'));
+    }
+}

@@ -7,5 +7,5 @@ pub mod schema;
 pub mod validate;
 
 pub use error::{Problem, ScenarioError};
-pub use load::{load, parse};
+pub use load::{load, parse, parse_bytes};
 pub use schema::*;

@@ -48,7 +48,11 @@ pub struct Scenario {
     /// `stce run --declarations` overrides it.
     pub declarations: u64,
     /// Relative volume Monday..Sunday (normalised to mean 1).
-    #[serde(default = "default_weekday_profile")]
+    /// Written as a list `[1.1, …]` or a tuple `(1.1, …)` of seven numbers.
+    #[serde(
+        default = "default_weekday_profile",
+        deserialize_with = "seven::deserialize"
+    )]
     pub weekday_profile: [f64; 7],
     pub administrations: Vec<Administration>,
     pub nodes: Vec<Node>,
@@ -67,6 +71,9 @@ pub struct Scenario {
     /// A Cosmo-style enforcement operation; without one the run is business as usual.
     #[serde(default)]
     pub operation: Option<Operation>,
+    /// A tabletop exercise played on this world (`stce exercise`); ignored by `run`.
+    #[serde(default)]
+    pub exercise: Option<Exercise>,
 }
 
 fn default_seed() -> u64 {
@@ -77,6 +84,39 @@ fn default_tick_hours() -> u32 {
 }
 fn default_weekday_profile() -> [f64; 7] {
     [1.1, 1.15, 1.15, 1.15, 1.1, 0.75, 0.6]
+}
+
+/// Seven numbers from either a RON list or a RON tuple: the README and most users write
+/// a list, serde's own array reading takes only a tuple.
+mod seven {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, SeqAccess, Visitor};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[f64; 7], D::Error> {
+        struct Seven;
+        impl<'de> Visitor<'de> for Seven {
+            type Value = [f64; 7];
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "seven numbers, Monday to Sunday, e.g. [1.1, 1.15, 1.15, 1.15, 1.1, 0.75, 0.6]",
+                )
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<[f64; 7], A::Error> {
+                let mut out = [0.0; 7];
+                for (i, slot) in out.iter_mut().enumerate() {
+                    *slot = seq
+                        .next_element()?
+                        .ok_or_else(|| de::Error::invalid_length(i, &self))?;
+                }
+                if seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    return Err(de::Error::invalid_length(8, &self));
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(Seven)
+    }
 }
 
 /// A customs administration and its STCE maturity.
@@ -920,4 +960,75 @@ fn default_chemical_identifier() -> f64 {
 }
 fn default_radiation_portal() -> f64 {
     0.95
+}
+
+/// A tabletop exercise: teams play administrations' offices (blue) or an illicit network
+/// (red), one simulation tick per turn.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// Simulated hours per turn (a divisor of 24): the exercise runs the world with this
+    /// tick, whatever `tick_hours` says.
+    #[serde(default = "default_turn_hours")]
+    pub turn_hours: u32,
+    /// Days of the measurement window simulated under the scenario's strategies before
+    /// turn 1 (after the warm-up, which already puts ships at sea).
+    #[serde(default)]
+    pub start_day: u32,
+    pub turns: u32,
+    pub teams: Vec<ExerciseTeam>,
+    #[serde(default)]
+    pub injects: Vec<ExerciseInject>,
+    /// Strategies the teams are compared with in the debrief (names from `strategies`).
+    #[serde(default)]
+    pub debrief: Vec<String>,
+}
+
+fn default_turn_hours() -> u32 {
+    24
+}
+
+/// One team: blue (offices and/or whole administrations) or red (a network).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseTeam {
+    pub name: String,
+    /// Country codes: the team plays every office of these administrations.
+    #[serde(default)]
+    pub administrations: Vec<String>,
+    /// Node codes of offices the team plays.
+    #[serde(default)]
+    pub offices: Vec<String>,
+    /// A red team plays this network of `illicit` (and nothing else).
+    #[serde(default)]
+    pub network: Option<String>,
+    /// What decision support the team sees on its declarations.
+    #[serde(default)]
+    pub support: Support,
+}
+
+/// Decision support on a blue team's declarations.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub enum Support {
+    /// Declared fields only.
+    #[default]
+    None,
+    /// The indicators of the named strategy's watch lists.
+    Indicators(String),
+    /// Indicators and the risk score of the named `RiskScore` or `IntelligenceLed` strategy.
+    Score(String),
+}
+
+/// An exercise inject: fires at the start of turn `turn`, or waits for the facilitator.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseInject {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Turn (1-based) it fires in; `None`: held back until the facilitator fires it.
+    #[serde(default)]
+    pub turn: Option<u32>,
+    /// Any event but `NewService`.
+    pub event: Event,
 }

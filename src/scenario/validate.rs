@@ -4,6 +4,11 @@
 
 use std::collections::BTreeSet;
 
+#[path = "limits.rs"]
+mod limits;
+
+pub use limits::{MAX_DAYS, MAX_DECLARATIONS, MAX_FRONT_COMPANIES, MAX_TRADERS_PER_COUNTRY};
+
 use super::error::Problem;
 use super::schema::*;
 use crate::world::reference::{Reference, nearest};
@@ -27,6 +32,8 @@ pub fn validate(s: &Scenario, source: &str) -> Vec<Problem> {
     c.networks(s);
     c.inspection(s);
     c.operation(s);
+    c.exercise(s);
+    c.limits(s);
     c.problems
 }
 
@@ -37,10 +44,11 @@ struct Checker<'a> {
     problems: Vec<Problem>,
 }
 
-/// Where to point: a section key, then the n-th occurrence of a field key after it, then
-/// a quoted value after that.
+/// Where to point: a section key, then (for an item of a list) the quoted name of the
+/// item, then the n-th occurrence of a field key after it, then a quoted value after that.
 struct At<'s> {
     section: &'s str,
+    item: Option<&'s str>,
     key: Option<(&'s str, usize)>,
     value: Option<&'s str>,
 }
@@ -48,6 +56,7 @@ struct At<'s> {
 fn at<'s>(section: &'s str, key: &'s str, nth: usize) -> At<'s> {
     At {
         section,
+        item: None,
         key: Some((key, nth)),
         value: None,
     }
@@ -56,8 +65,31 @@ fn at<'s>(section: &'s str, key: &'s str, nth: usize) -> At<'s> {
 fn at_value<'s>(section: &'s str, value: &'s str) -> At<'s> {
     At {
         section,
+        item: None,
         key: None,
         value: Some(value),
+    }
+}
+
+/// A value inside the list item named `item` (a service's calls, say): searching from
+/// the item's name keeps `services[2]` from pointing at an equal value in `services[0]`.
+fn at_item_value<'s>(section: &'s str, item: &'s str, value: &'s str) -> At<'s> {
+    At {
+        section,
+        item: Some(item),
+        key: None,
+        value: Some(value),
+    }
+}
+
+/// A field key inside the list item named `item`; at the item's name if the field was
+/// left out (its default is then what is wrong).
+fn at_item_key<'s>(section: &'s str, item: &'s str, key: &'s str) -> At<'s> {
+    At {
+        section,
+        item: Some(item),
+        key: Some((key, 0)),
+        value: None,
     }
 }
 
@@ -80,7 +112,12 @@ impl Checker<'_> {
             } else {
                 format!("use a number from {lo} to {hi}")
             };
-            self.push(at, field, format!("{v} is out of range"), Some(help));
+            self.push(
+                at,
+                field,
+                format!("{} is out of range", limits::number(v)),
+                Some(help),
+            );
         }
     }
 
@@ -89,7 +126,7 @@ impl Checker<'_> {
             self.push(
                 at,
                 field,
-                format!("{v} must be greater than 0"),
+                format!("{} must be greater than 0", limits::number(v)),
                 Some("use a positive number".into()),
             );
         }
@@ -129,6 +166,23 @@ impl Checker<'_> {
     }
 
     fn name_ref(&mut self, section: &str, field: String, what: &str, name: &str, valid: &[&str]) {
+        self.name_ref_at(at_value(section, name), field, what, name, valid);
+    }
+
+    /// A name inside the list item named `item` of `section`.
+    fn name_ref_in(
+        &mut self,
+        section: &str,
+        item: &str,
+        field: String,
+        what: &str,
+        name: &str,
+        valid: &[&str],
+    ) {
+        self.name_ref_at(at_item_value(section, item, name), field, what, name, valid);
+    }
+
+    fn name_ref_at(&mut self, at: At<'_>, field: String, what: &str, name: &str, valid: &[&str]) {
         if valid.contains(&name) {
             return;
         }
@@ -137,12 +191,7 @@ impl Checker<'_> {
             None if valid.is_empty() => format!("no {what} is defined"),
             None => format!("defined: {}", valid.join(", ")),
         };
-        self.push(
-            at_value(section, name),
-            field,
-            format!("unknown {what} \"{name}\""),
-            Some(help),
-        );
+        self.push(at, field, format!("unknown {what} \"{name}\""), Some(help));
     }
 
     fn unique<'n>(&mut self, section: &str, what: &str, names: impl Iterator<Item = &'n str>) {
@@ -425,12 +474,19 @@ impl Checker<'_> {
             }
             for (j, call) in sv.calls.iter().enumerate() {
                 if !nodes.contains(&call.as_str()) {
-                    self.name_ref("services", f(&format!("calls[{j}]")), "node", call, &nodes);
+                    self.name_ref_in(
+                        "services",
+                        &sv.name,
+                        f(&format!("calls[{j}]")),
+                        "node",
+                        call,
+                        &nodes,
+                    );
                     continue;
                 }
                 if j > 0 && sv.calls[j - 1] == *call {
                     self.push(
-                        at_value("services", call),
+                        at_item_value("services", &sv.name, call),
                         f(&format!("calls[{j}]")),
                         format!("\"{call}\" is called twice in a row"),
                         None,
@@ -442,12 +498,17 @@ impl Checker<'_> {
                     Mode::Air => NodeKind::Airport,
                 };
                 if kind.is_some_and(|k| k != expected) {
+                    let mode = format!("{:?}", sv.mode);
+                    let article = if mode.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
                     self.push(
-                        at_value("services", call),
+                        at_item_value("services", &sv.name, call),
                         f(&format!("calls[{j}]")),
                         format!(
-                            "a {:?} service cannot call at {:?} \"{call}\"",
-                            sv.mode,
+                            "{article} {mode} service cannot call at {:?} \"{call}\"",
                             kind.unwrap()
                         ),
                         Some("sea services call at seaports, air services at airports".into()),
@@ -1257,8 +1318,14 @@ impl<'a> Locator<'a> {
         {
             pos = p;
         }
+        if let Some(item) = at.item
+            && let Some(p) = self.value_pos(item, pos, 0)
+        {
+            pos = p;
+        }
         if let Some((key, nth)) = at.key
             && let Some(p) = self.key_pos(key, pos, nth)
+            && (at.item.is_none() || self.same_item(pos, p))
         {
             pos = p;
         }
@@ -1270,9 +1337,258 @@ impl<'a> Locator<'a> {
         self.line_col(pos)
     }
 
+    /// Whether `to` is still inside the list item that contains `from`: no closing
+    /// bracket that ends the item lies between them.
+    fn same_item(&self, from: usize, to: usize) -> bool {
+        let mut depth = 0i64;
+        for &b in &self.text.as_bytes()[from..to] {
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth -= 1;
+                    if depth < 0 {
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+        }
+        true
+    }
+
     fn find_nth_value(&self, section: &str, value: &str, nth: usize) -> (usize, usize) {
         let from = self.key_pos(section, 0, 0).unwrap_or(0);
         self.line_col(self.value_pos(value, from, nth).unwrap_or(from))
+    }
+}
+
+/// The `exercise` block: names that must refer to something, turns that must fit the run.
+impl Checker<'_> {
+    fn exercise(&mut self, s: &Scenario) {
+        let Some(ex) = &s.exercise else {
+            return;
+        };
+        let sec = "exercise";
+        if ex.turn_hours == 0 || !24u32.is_multiple_of(ex.turn_hours) {
+            self.push(
+                at(sec, "turn_hours", 0),
+                "exercise.turn_hours".into(),
+                format!("{} hours does not divide a day", ex.turn_hours),
+                Some("use 1, 2, 3, 4, 6, 8, 12 or 24".into()),
+            );
+        } else if ex.turns == 0
+            || (ex.start_day as u64 * 24 + ex.turns as u64 * ex.turn_hours as u64)
+                > s.days as u64 * 24
+        {
+            self.push(
+                at(sec, "turns", 0),
+                "exercise.turns".into(),
+                format!(
+                    "{} turns of {} hours from day {} do not fit in the run's {} days",
+                    ex.turns, ex.turn_hours, ex.start_day, s.days
+                ),
+                Some("use at least one turn, fewer turns, or more `days`".into()),
+            );
+        }
+        let offices: Vec<&str> = s
+            .nodes
+            .iter()
+            .filter(|n| n.office.is_some())
+            .map(|n| n.code.as_str())
+            .collect();
+        let networks: Vec<&str> = s.illicit.iter().map(|n| n.name.as_str()).collect();
+        let strategies: Vec<&str> = s.strategies.iter().map(|d| d.name.as_str()).collect();
+        let mut names: Vec<&str> = Vec::new();
+        let mut played: Vec<String> = Vec::new();
+        let mut red: Vec<&str> = Vec::new();
+        if ex.teams.is_empty() {
+            self.push(
+                at(sec, "teams", 0),
+                "exercise.teams".into(),
+                "an exercise needs at least one team".into(),
+                None,
+            );
+        }
+        for (i, t) in ex.teams.iter().enumerate() {
+            let f = |x: &str| format!("exercise.teams[{i}].{x}");
+            if t.name.trim().is_empty() || names.contains(&t.name.as_str()) {
+                self.push(
+                    at(sec, "name", i),
+                    f("name"),
+                    format!("team name \"{}\" is empty or used twice", t.name),
+                    Some("give every team its own name".into()),
+                );
+            }
+            names.push(&t.name);
+            let mut mine: Vec<String> = t.offices.clone();
+            for c in &t.administrations {
+                self.admin_country(s, sec, f("administrations"), c);
+                mine.extend(
+                    s.nodes
+                        .iter()
+                        .filter(|n| n.office.is_some() && self.node_country(n) == *c)
+                        .map(|n| n.code.clone()),
+                );
+            }
+            for o in &t.offices {
+                self.name_ref(sec, f("offices"), "node with an office", o, &offices);
+            }
+            match &t.network {
+                Some(n) => {
+                    self.name_ref(sec, f("network"), "illicit network", n, &networks);
+                    if !mine.is_empty() || red.contains(&n.as_str()) {
+                        self.push(
+                            at_value(sec, n),
+                            f("network"),
+                            format!("network \"{n}\" is played twice, or by a team that also plays offices"),
+                            Some("a red team plays one network and no offices".into()),
+                        );
+                    }
+                    red.push(n);
+                }
+                None if mine.is_empty() => self.push(
+                    at(sec, "name", i),
+                    f("offices"),
+                    format!("team \"{}\" plays no office and no network", t.name),
+                    Some("list `administrations`, `offices`, or a `network`".into()),
+                ),
+                None => {}
+            }
+            for o in mine {
+                if played.contains(&o) {
+                    self.push(
+                        at_value(sec, &o),
+                        f("offices"),
+                        format!("office {o} is played by two teams"),
+                        None,
+                    );
+                }
+                played.push(o);
+            }
+            if let Support::Indicators(name) | Support::Score(name) = &t.support {
+                self.name_ref(sec, f("support"), "strategy", name, &strategies);
+                let scored = s.strategies.iter().find(|d| &d.name == name).map(|d| {
+                    matches!(
+                        d.kind,
+                        StrategyKind::RiskScore { .. } | StrategyKind::IntelligenceLed { .. }
+                    )
+                });
+                if matches!(t.support, Support::Score(_)) && scored == Some(false) {
+                    self.push(
+                        at_value(sec, name),
+                        f("support"),
+                        format!("strategy \"{name}\" has no risk score to show"),
+                        Some(
+                            "name a RiskScore or IntelligenceLed strategy, or use Indicators"
+                                .into(),
+                        ),
+                    );
+                }
+                if matches!(t.support, Support::Indicators(_)) && scored.is_some() {
+                    let watches = s
+                        .strategies
+                        .iter()
+                        .find(|d| &d.name == name)
+                        .is_some_and(|d| {
+                            !matches!(
+                                d.kind,
+                                StrategyKind::Random { .. } | StrategyKind::Mixture { .. }
+                            )
+                        });
+                    if !watches {
+                        self.push(
+                            at_value(sec, name),
+                            f("support"),
+                            format!("strategy \"{name}\" has no watch lists to show"),
+                            Some(
+                                "name a Rules, RiskScore, Learner or IntelligenceLed strategy"
+                                    .into(),
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let mut inject_names: Vec<&str> = Vec::new();
+        for (i, inj) in ex.injects.iter().enumerate() {
+            let f = |x: &str| format!("exercise.injects[{i}].{x}");
+            if inject_names.contains(&inj.name.as_str()) || inj.name.trim().is_empty() {
+                self.push(
+                    at_value(sec, &inj.name),
+                    f("name"),
+                    format!("inject name \"{}\" is empty or used twice", inj.name),
+                    None,
+                );
+            }
+            inject_names.push(&inj.name);
+            if let Some(turn) = inj.turn
+                && (turn == 0 || turn > ex.turns)
+            {
+                self.push(
+                    at_value(sec, &inj.name),
+                    f("turn"),
+                    format!("turn {turn} is not a turn of this exercise"),
+                    Some(format!(
+                        "use 1 to {}, or leave it out to hold the inject back",
+                        ex.turns
+                    )),
+                );
+            }
+            let nodes: Vec<&str> = s.nodes.iter().map(|n| n.code.as_str()).collect();
+            match &inj.event {
+                Event::IntelligenceTip { network, coverage } => {
+                    self.name_ref(sec, f("event.network"), "illicit network", network, &networks);
+                    self.range(at_value(sec, network), f("event.coverage"), *coverage, 0.0, 1.0);
+                }
+                Event::NodeClosure { node, .. } | Event::EquipmentFailure { node, .. } => {
+                    self.name_ref(sec, f("event.node"), "node", node, &nodes);
+                }
+                Event::CapacityChange { node, country, factor, .. } => {
+                    if let Some(n) = node {
+                        self.name_ref(sec, f("event.node"), "node", n, &nodes);
+                    }
+                    if let Some(c) = country {
+                        self.admin_country(s, sec, f("event.country"), c);
+                    }
+                    if node.is_none() == country.is_none() {
+                        self.push(
+                            at_value(sec, &inj.name),
+                            f("event"),
+                            "a capacity change names either a node or a country".into(),
+                            None,
+                        );
+                    }
+                    self.range(at_value(sec, &inj.name), f("event.factor"), *factor, 0.0, 100.0);
+                }
+                Event::Publicity => {}
+                Event::NewService { .. } => self.push(
+                    at_value(sec, &inj.name),
+                    f("event"),
+                    "a new carrier service cannot start during an exercise".into(),
+                    Some("use IntelligenceTip, NodeClosure, EquipmentFailure, CapacityChange or Publicity".into()),
+                ),
+            }
+        }
+        for (i, name) in ex.debrief.iter().enumerate() {
+            self.name_ref(
+                sec,
+                format!("exercise.debrief[{i}]"),
+                "strategy",
+                name,
+                &strategies,
+            );
+        }
+    }
+
+    /// The ISO3 country of a node, from the reference data (empty if unknown).
+    fn node_country(&self, n: &Node) -> String {
+        let iso2 = match n.kind {
+            NodeKind::Seaport => self.refs.port(&n.code).map(|p| p.country_iso2.as_str()),
+            NodeKind::Airport => self.refs.airport(&n.code).map(|p| p.country_iso2.as_str()),
+        };
+        iso2.and_then(|c| self.refs.country_by_iso2(c))
+            .map(|c| c.iso3.clone())
+            .unwrap_or_default()
     }
 }
 

@@ -35,7 +35,7 @@ use crate::world::World as Sim;
 
 /// The inspection method an office uses now: a scan where it has a working scanner, a
 /// physical examination otherwise.
-fn method(w: &Sim, conditions: &Conditions, office: usize, tick: u32) -> (Method, bool) {
+pub(crate) fn method(w: &Sim, conditions: &Conditions, office: usize, tick: u32) -> (Method, bool) {
     let scanner = w.offices[office].has_scanner && conditions.scanner_works(office, tick);
     (
         if scanner {
@@ -48,7 +48,7 @@ fn method(w: &Sim, conditions: &Conditions, office: usize, tick: u32) -> (Method
 }
 
 /// Whether the operation is in force at this office today (never in a baseline run).
-fn in_operation<'a>(
+pub(crate) fn in_operation<'a>(
     w: &'a Sim,
     mode: &RunMode,
     office: usize,
@@ -100,25 +100,39 @@ fn open_day(
     let in_window = w.window().contains(&day);
     for mut desk in desks.iter_mut() {
         let o = desk.office as usize;
-        let office = &w.offices[o];
-        let surge = in_operation(w, mode, o, day)
-            .filter(|p| p.surging(day))
-            .map_or(1.0, |p| p.surge);
-        let open = conditions
-            .closed_until(office.node as usize, tick)
-            .is_none();
-        desk.day_budget = if open {
-            office.capacity_hours_per_day
-                * mode.capacity_scale
-                * surge
-                * conditions.capacity_factor(o, tick)
-        } else {
-            0.0
-        };
+        desk.day_budget = day_budget(w, mode, conditions, o, tick);
         desk.used_today = 0.0;
         if in_window {
             tally.offices[o].capacity_hours += desk.day_budget;
         }
+    }
+}
+
+/// Officer-hours office `o` has on the day starting at `tick`: capacity × scale × surge ×
+/// capacity injects, none while its node is closed. (The exercise shows it to a team
+/// before the day's first assessment sets it.)
+pub(crate) fn day_budget(
+    w: &Sim,
+    mode: &RunMode,
+    conditions: &Conditions,
+    o: usize,
+    tick: u32,
+) -> f64 {
+    let day = tick / w.ticks_per_day();
+    let office = &w.offices[o];
+    let surge = in_operation(w, mode, o, day)
+        .filter(|p| p.surging(day))
+        .map_or(1.0, |p| p.surge);
+    let open = conditions
+        .closed_until(office.node as usize, tick)
+        .is_none();
+    if open {
+        office.capacity_hours_per_day
+            * mode.capacity_scale
+            * surge
+            * conditions.capacity_factor(o, tick)
+    } else {
+        0.0
     }
 }
 
@@ -143,6 +157,7 @@ pub fn assess(
     mut desks: Query<&mut Desk>,
     mut facts: Local<Vec<Facts>>,
     mut log: Option<ResMut<EventLog>>,
+    mut external: Option<ResMut<External>>,
 ) {
     let w = &*w.0;
     let tick = clock.tick;
@@ -196,6 +211,30 @@ pub fn assess(
             desk.day_budget * ((tick % tpd) + 1) as f64 / tpd as f64 - desk.used_today
         };
         let max = ((allowed / hours + 1e-9).floor().max(0.0) as usize).min(facts.len());
+
+        if let Some(ext) = external.as_deref_mut()
+            && let Some(Some(chosen)) = ext.by_office.get(o)
+        {
+            // An exercise team plays this office: its picks, nothing else.
+            let n = facts.len();
+            let picks: Vec<u32> = chosen
+                .iter()
+                .copied()
+                .filter(|&i| (i as usize) < n)
+                .collect();
+            ext.cut += picks.len().saturating_sub(max) as u64;
+            let d = &mut *desk;
+            d.selected.clear();
+            d.selected.extend(picks.into_iter().take(max));
+            d.used_today += d.selected.len() as f64 * hours;
+            d.alerted.clear();
+            d.alerted.resize(n, false);
+            d.local.clear();
+            d.local.resize(n, None);
+            d.flagged.clear();
+            d.flagged.resize(n, false);
+            continue;
+        }
 
         let Desk {
             strategy: own,
@@ -287,7 +326,14 @@ fn record_assessment(log: &mut EventLog, w: &Sim, desk: &Desk, facts: &[Facts]) 
 /// What office `o` knows of a shipment's declaration on day `day`: the declaration, its
 /// route, whether advance information came (keyed by the office's node code) and the
 /// register's record of the exporter in this replication's population.
-fn facts_of(w: &Sim, d: &Declaration, v: &Voyage, o: usize, day: u32, streams: &Streams) -> Facts {
+pub(crate) fn facts_of(
+    w: &Sim,
+    d: &Declaration,
+    v: &Voyage,
+    o: usize,
+    day: u32,
+    streams: &Streams,
+) -> Facts {
     let country = &w.countries[w.offices[o].country as usize];
     Facts {
         serial: v.serial as u64,
@@ -486,11 +532,12 @@ pub fn act(
                     }
                 }
                 let node = w.offices[o].node;
-                let learn_at = tick
-                    + w.networks[cargo.network as usize]
+                let learn_at = tick.saturating_add(
+                    w.networks[cargo.network as usize]
                         .adaptation
                         .learning_delay_days
-                        * w.ticks_per_day();
+                        .saturating_mul(w.ticks_per_day()),
+                );
                 plans.0.report_seizure(
                     learn_at,
                     cargo.network as usize,
@@ -586,7 +633,7 @@ fn send_alerts(
     }
     to.sort_unstable();
     to.dedup();
-    let expires = tick + plan.platform.alert_days * w.ticks_per_day();
+    let expires = tick.saturating_add(plan.platform.alert_days.saturating_mul(w.ticks_per_day()));
     let traders = about.map_or_else(Vec::new, |d| vec![d.exporter, d.consignee]);
     let mut send = |office: Option<u16>, due: u32| {
         let m = Message {

@@ -251,6 +251,17 @@ pub struct Streams {
     pub next_serial: u64,
 }
 
+/// Selections made outside the simulation (an exercise team plays the office): per
+/// office, the inbox positions to inspect this tick, taken instead of alerts and the
+/// office's strategy. An office with `None` runs its strategy as usual. The exercise
+/// refuses selections beyond capacity before they get here; `cut` counts any that
+/// capacity still left out (a capacity change after the team submitted).
+#[derive(Resource, Default)]
+pub struct External {
+    pub by_office: Vec<Option<Vec<u32>>>,
+    pub cut: u64,
+}
+
 /// The run's counters.
 #[derive(Resource)]
 pub struct Counts(pub Tally);

@@ -135,6 +135,7 @@ pub fn generate(world: &mut World) {
                 value: value as f32,
             };
             let exporter = pick_trader(net.exporters.clone(), rng);
+            let exporter = plans.0.front_company(c.network).unwrap_or(exporter);
             let consignee = pick_trader(net.consignees.clone(), rng);
             if let Some(period) = displacement_period(&w, tick / w.ticks_per_day()) {
                 plans.0.count(c.network, period);
