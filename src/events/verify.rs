@@ -66,7 +66,7 @@ pub fn verify(path: &Path) -> Result<Verified, String> {
         &Overrides {
             declarations: header.declarations,
             seed: Some(header.seed),
-            ..Default::default()
+            ..Overrides::default()
         },
     )
     .map_err(|e| e.to_string())?;
