@@ -34,6 +34,10 @@ enum Command {
     New(cmd::new::Args),
     /// Check a scenario file and report every problem with file:line:col.
     Validate(cmd::validate::Args),
+    /// Combine shard folders (from --shard K/N) into what one machine writes.
+    Merge(cmd::merge::Args),
+    /// Write a Slurm job array of shards and a dependent merge job for a sweep, compare or run --reps.
+    Slurm(cmd::slurm::Args),
     /// Re-run the run an event log (`stce run --events`) describes and check every row.
     Replay(cmd::replay::Args),
     /// Replay a file of declarations through the strategies at given inspection rates.
@@ -53,6 +57,8 @@ fn main() -> ExitCode {
         Command::Report(a) => cmd::report::execute(a),
         Command::List(a) => cmd::list::execute(a),
         Command::New(a) => cmd::new::execute(a),
+        Command::Merge(a) => cmd::merge::execute(a),
+        Command::Slurm(a) => cmd::slurm::execute(a),
         Command::Replay(a) => cmd::replay::execute(a),
         Command::Trace(a) => cmd::trace::execute(a),
         Command::Exercise(a) => cmd::exercise::execute(a),

@@ -1,9 +1,12 @@
 //! `stce compare`: strategies on the same replications, paired differences.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use stce::experiment::compare;
+use stce::experiment::shard::{Input, Job, Shard, Work};
 use stce::report::provenance::Provenance;
+use stce::world::World;
 use stce::{Overrides, load_world};
 
 use super::{Error, check_reps, emit, emit_json, progress_bar, strategy_index};
@@ -50,35 +53,18 @@ pub struct Args {
     /// No progress bar and no "wrote …" line.
     #[arg(long)]
     quiet: bool,
+    /// Run only the K-th of N slices of the (replication, strategy) units and write a
+    /// shard folder to --out; `stce merge` combines the N folders, e.g. --shard 2/4.
+    #[arg(long, value_name = "K/N", requires = "out")]
+    shard: Option<Shard>,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
-    if a.strategies.len() < 2 {
-        return Err("compare needs at least two --strategy".into());
+    if let (Some(k), Some(out)) = (a.shard, &a.out) {
+        let (job, input) = sharded(&a)?;
+        return super::run_shard(&job, k, &input, out, a.quiet);
     }
-    for (i, s) in a.strategies.iter().enumerate() {
-        if a.strategies[..i].contains(s) {
-            return Err(format!(
-                "--strategy {s} is given twice: a strategy compared with itself has a difference of zero by construction; give each strategy once"
-            )
-            .into());
-        }
-    }
-    check_reps(a.reps)?;
-    let w = load_world(
-        &a.scenario,
-        &Overrides {
-            declarations: a.declarations,
-            runs_at_once: super::at_once(a.reps * a.strategies.len()),
-            max_memory: a.max_memory,
-            seed: a.seed,
-        },
-    )?;
-    let idx = a
-        .strategies
-        .iter()
-        .map(|n| strategy_index(&w, n))
-        .collect::<Result<Vec<_>, _>>()?;
+    let (w, idx) = load(&a)?;
     let seed = w.seed;
     let bar = progress_bar((a.reps * idx.len()) as u64, a.quiet);
     let options = compare::CompareOptions {
@@ -107,4 +93,50 @@ pub fn execute(a: Args) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The world and the indices of the strategies compared, each given once.
+fn load(a: &Args) -> Result<(Arc<World>, Vec<usize>), Error> {
+    if a.strategies.len() < 2 {
+        return Err("compare needs at least two --strategy".into());
+    }
+    for (i, s) in a.strategies.iter().enumerate() {
+        if a.strategies[..i].contains(s) {
+            return Err(format!(
+                "--strategy {s} is given twice: a strategy compared with itself has a difference of zero by construction; give each strategy once"
+            )
+            .into());
+        }
+    }
+    check_reps(a.reps)?;
+    let w = load_world(
+        &a.scenario,
+        &Overrides {
+            declarations: a.declarations,
+            runs_at_once: super::at_once(a.reps * a.strategies.len()),
+            max_memory: a.max_memory,
+            seed: a.seed,
+        },
+    )?;
+    let idx = a
+        .strategies
+        .iter()
+        .map(|n| strategy_index(&w, n))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((w, idx))
+}
+
+/// The comparison as a job of shards (for `--shard` and `stce slurm`), and its world.
+/// Equal effort calibrates capacity over all replications together: it has no shards.
+pub fn sharded(a: &Args) -> Result<(Job, Input), Error> {
+    if a.equal_effort {
+        return Err("--equal-effort calibrates each strategy's capacity over all replications together, so it cannot be split into shards; run it on one machine".into());
+    }
+    let (w, idx) = load(a)?;
+    let work = Work::Compare {
+        strategies: idx.iter().map(|&i| w.strategies[i].name.clone()).collect(),
+        no_operation: a.no_operation,
+    };
+    let job = Job::new(&a.scenario, &w.name, w.seed, a.reps, a.declarations, work)?;
+    Ok((job, Input::World(w)))
 }

@@ -4,16 +4,21 @@
 pub mod compare;
 pub mod exercise;
 pub mod list;
+pub mod merge;
 pub mod new;
 pub mod profile;
 pub mod replay;
 pub mod report;
 pub mod run;
+pub mod slurm;
 pub mod sweep;
 pub mod trace;
 pub mod validate;
 
+use std::path::Path;
+
 use indicatif::{ProgressBar, ProgressStyle};
+use stce::experiment::shard::{self, Input, Job, Shard};
 use stce::world::World;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -28,6 +33,36 @@ pub fn strategy_index(w: &World, name: &str) -> Result<usize, Error> {
         )
         .into()
     })
+}
+
+/// Run one shard of `job` (the `--shard K/N` of sweep, compare and run) into `out`.
+pub fn run_shard(job: &Job, k: Shard, input: &Input, out: &Path, quiet: bool) -> Result<(), Error> {
+    let bar = ProgressBar::hidden();
+    let r = shard::run_shard(job, k, input, out, &|n| show_bar(&bar, n, quiet), &|| {
+        bar.inc(1)
+    })?;
+    bar.finish_and_clear();
+    if quiet {
+        return Ok(());
+    }
+    emit(&format!(
+        "shard {k}: {} of {} units of {} → {}; merge the {} shard folders with `stce merge DIR... --out DIR`\n",
+        r.units,
+        r.total,
+        job.work.describe(),
+        r.dir.display(),
+        k.count
+    ))
+}
+
+/// Show a hidden bar on standard error once the number of runs, `n`, is known (unless
+/// `--quiet`).
+pub fn show_bar(bar: &ProgressBar, n: u64, quiet: bool) {
+    bar.set_length(n);
+    if !quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+    bar.set_style(progress_style());
 }
 
 /// `stce validate x | head -1`: when the reader of standard output goes away, end as

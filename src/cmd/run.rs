@@ -1,15 +1,18 @@
 //! `stce run`: one run (with business as usual beside an operation) or seeded replications.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use stce::experiment::estimates_table;
 use stce::experiment::runs::{replicate_with_baseline, run_with_baseline_recorded};
+use stce::experiment::shard::{Input, Job, Shard, Work};
 use stce::report::folder::complete;
 use stce::report::provenance::Provenance;
 use stce::report::summary::{operation_effect, summary};
 use stce::report::tables;
 use stce::sim::RunOptions;
+use stce::world::World;
 use stce::{Overrides, load_world};
 
 use super::profile::RunsProfile;
@@ -60,6 +63,10 @@ pub struct Args {
     /// single run, the time of each stage (on standard error), e.g. --profile.
     #[arg(long)]
     profile: bool,
+    /// With --reps: run only the K-th of N slices of the replications and write a shard
+    /// folder to --out; `stce merge` combines the N folders, e.g. --shard 2/4.
+    #[arg(long, value_name = "K/N", requires = "out")]
+    shard: Option<Shard>,
     /// Write the event log of the run here (gzip-compressed CSV, one row per
     /// declaration; e.g. events.csv.gz). `stce replay FILE --verify` re-runs and checks it.
     #[arg(long, value_name = "FILE")]
@@ -71,34 +78,13 @@ pub struct Args {
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
-    let started = Instant::now();
-    let w = load_world(
-        &a.scenario,
-        &Overrides {
-            declarations: a.declarations,
-            // 0: a single run, with its baseline beside it if there is an operation.
-            runs_at_once: match a.reps {
-                Some(reps) => super::at_once(reps * (1 + a.baseline as usize)),
-                None => 0,
-            },
-            max_memory: a.max_memory,
-            seed: a.seed,
-        },
-    )?;
-    let load_seconds = started.elapsed().as_secs_f64();
-    let strategy = a
-        .strategy
-        .as_ref()
-        .map(|n| strategy_index(&w, n))
-        .transpose()?;
-    let seed = w.seed;
-    if a.baseline && w.operation.is_none() {
-        return Err(format!(
-            "--baseline: {} has no operation to compare with business as usual",
-            a.scenario.display()
-        )
-        .into());
+    if let (Some(k), Some(out)) = (a.shard, &a.out) {
+        let (job, input) = sharded(&a)?;
+        return super::run_shard(&job, k, &input, out, a.quiet);
     }
+    let started = Instant::now();
+    let (w, strategy, seed) = load(&a)?;
+    let load_seconds = started.elapsed().as_secs_f64();
     if a.baseline && a.reps.is_none() {
         return Err("--baseline goes with --reps N (a single run always runs business as usual beside an operation)".into());
     }
@@ -236,4 +222,54 @@ pub fn execute(a: Args) -> Result<(), Error> {
         eprint!("{}", runs.report());
     }
     Ok(())
+}
+
+/// The world, the strategy every office uses (if one is forced) and the seed.
+fn load(a: &Args) -> Result<(Arc<World>, Option<usize>, u64), Error> {
+    let w = load_world(
+        &a.scenario,
+        &Overrides {
+            declarations: a.declarations,
+            // 0: a single run, with its baseline beside it if there is an operation.
+            runs_at_once: match a.reps {
+                Some(reps) => super::at_once(reps * (1 + a.baseline as usize)),
+                None => 0,
+            },
+            max_memory: a.max_memory,
+            seed: a.seed,
+        },
+    )?;
+    let strategy = a
+        .strategy
+        .as_deref()
+        .map(|n| strategy_index(&w, n))
+        .transpose()?;
+    if a.baseline && w.operation.is_none() {
+        return Err(format!(
+            "--baseline: {} has no operation to compare with business as usual",
+            a.scenario.display()
+        )
+        .into());
+    }
+    let seed = w.seed;
+    Ok((w, strategy, seed))
+}
+
+/// The replications as a job of shards (for `--shard` and `stce slurm`), and their world.
+pub fn sharded(a: &Args) -> Result<(Job, Input), Error> {
+    let Some(reps) = a.reps else {
+        return Err("--shard splits replications: give --reps N (N ≥ 2)".into());
+    };
+    check_reps(reps)?;
+    if a.events.is_some() {
+        return Err("--events records one run: it cannot be split into shards".into());
+    }
+    let (w, strategy, seed) = load(a)?;
+    let work = Work::Replications {
+        strategy: strategy.map(|s| w.strategies[s].name.clone()),
+        baseline: a.baseline && !a.no_operation,
+        no_operation: a.no_operation,
+    };
+    let job = Job::new(&a.scenario, &w.name, seed, reps, a.declarations, work)?;
+    Ok((job, Input::World(w)))
 }

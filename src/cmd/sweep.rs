@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use indicatif::ProgressBar;
+use stce::experiment::shard::{Input, Job, Shard, Work};
 use stce::experiment::sweep;
 
-use super::{Error, check_reps, emit, progress_style};
+use super::{Error, check_reps, emit, show_bar};
 
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
@@ -39,25 +40,18 @@ pub struct Args {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Run only the K-th of N slices of the (cell, replication) units and write a shard
+    /// folder to --out; `stce merge` combines the N folders into the sweep, e.g. --shard 2/4.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
 }
 
 pub fn execute(a: Args) -> Result<(), Error> {
-    check_reps(a.reps)?;
-    let s = stce::scenario::load(&a.scenario)?;
-    let axes = a
-        .sets
-        .iter()
-        .map(|x| sweep::Axis::parse(x))
-        .collect::<Result<Vec<_>, _>>()?;
-    let manifest = sweep::Manifest::new(
-        &a.scenario,
-        &s,
-        a.seed.unwrap_or(s.seed),
-        a.reps,
-        axes,
-        a.no_operation,
-    )?;
-    sweep::check_cells(&s, &manifest.axes)?;
+    if let Some(k) = a.shard {
+        let (job, input) = sharded(&a)?;
+        return super::run_shard(&job, k, &input, &a.out, a.quiet);
+    }
+    let (s, manifest) = load(&a)?;
     if let Some(old) = sweep::existing(&a.out)?
         && let Err(why) = manifest.resumes(&old, &a.out)
     {
@@ -76,18 +70,15 @@ pub fn execute(a: Args) -> Result<(), Error> {
         &s,
         &manifest,
         &a.out,
-        &|n| {
-            bar.set_length(n);
-            if !a.quiet {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            }
-            bar.set_style(progress_style());
-        },
+        &|n| show_bar(&bar, n, a.quiet),
         &|| bar.inc(1),
     )?;
     bar.finish_and_clear();
-    let w = stce::world::World::build(&s).map_err(|e| e.to_string())?;
+    let w = stce::experiment::merge::job_world(&a.scenario, None, manifest.base_seed)?;
     stce::report::folder::complete(&a.out, &a.scenario, &w, manifest.base_seed, a.reps)?;
+    if a.quiet {
+        return Ok(());
+    }
     emit(&format!(
         "{} cells ({} already done, {} run) × {} replications → {}/cells.csv, replications.csv, detection_vs_inspection.png/.svg\n",
         r.cells,
@@ -96,4 +87,39 @@ pub fn execute(a: Args) -> Result<(), Error> {
         a.reps,
         r.dir.display()
     ))
+}
+
+/// The scenario and the sweep's manifest, every cell checked.
+fn load(a: &Args) -> Result<(stce::scenario::Scenario, sweep::Manifest), Error> {
+    check_reps(a.reps)?;
+    let s = stce::scenario::load(&a.scenario)?;
+    let axes = a
+        .sets
+        .iter()
+        .map(|x| sweep::Axis::parse(x))
+        .collect::<Result<Vec<_>, _>>()?;
+    let manifest = sweep::Manifest::new(
+        &a.scenario,
+        &s,
+        a.seed.unwrap_or(s.seed),
+        a.reps,
+        axes,
+        a.no_operation,
+    )?;
+    sweep::check_cells(&s, &manifest.axes)?;
+    Ok((s, manifest))
+}
+
+/// The sweep as a job of shards (for `--shard` and `stce slurm`), and what they compute from.
+pub fn sharded(a: &Args) -> Result<(Job, Input), Error> {
+    let (s, manifest) = load(a)?;
+    let job = Job::new(
+        &a.scenario,
+        &s.name,
+        manifest.base_seed,
+        a.reps,
+        None,
+        Work::Sweep { manifest },
+    )?;
+    Ok((job, Input::Scenario(Box::new(s))))
 }

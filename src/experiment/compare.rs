@@ -92,6 +92,36 @@ pub fn compare(
     )
 }
 
+/// The arm of strategy `strategy` with its capacity scaled by `scale`.
+fn arm_options(strategy: usize, scale: f64, no_operation: bool) -> RunOptions {
+    RunOptions {
+        strategy: Some(strategy),
+        baseline: no_operation,
+        capacity_scale: (scale != 1.0).then_some(scale),
+        ..Default::default()
+    }
+}
+
+/// Unit `k` of a comparison without equal effort: replication `k / strategies` of
+/// strategy `k mod strategies`, as [`compare_with`]'s first round runs it (what a shard
+/// of the comparison runs). Equal effort calibrates over all replications together, so
+/// it has no units.
+pub fn unit(
+    w: &Arc<World>,
+    base_seed: u64,
+    strategies: &[usize],
+    no_operation: bool,
+    k: usize,
+) -> Replication {
+    let ns = strategies.len();
+    one_with(
+        w,
+        base_seed,
+        k / ns,
+        &arm_options(strategies[k % ns], 1.0, no_operation),
+    )
+}
+
 /// Mean officer-hours of a strategy's replications: its effort.
 pub fn effort(runs: &[Replication]) -> f64 {
     runs.iter().map(|r| r.metrics.officer_hours).sum::<f64>() / runs.len().max(1) as f64
@@ -110,12 +140,7 @@ pub fn compare_with(
     progress: &(dyn Fn() + Sync),
 ) -> Comparison {
     let ns = strategies.len();
-    let arm = |s: usize, scale: f64| RunOptions {
-        strategy: Some(strategies[s]),
-        baseline: o.no_operation,
-        capacity_scale: (scale != 1.0).then_some(scale),
-        ..Default::default()
-    };
+    let arm = |s: usize, scale: f64| arm_options(strategies[s], scale, o.no_operation);
     let run_arms = |arms: &[(usize, f64)]| -> Vec<Vec<Replication>> {
         let na = arms.len();
         let flat: Vec<Replication> = (0..reps * na)

@@ -1,16 +1,20 @@
 //! Experiments: many seeded replications in parallel (one ECS World each), paired
-//! comparisons of strategies on common random numbers, and parameter sweeps.
+//! comparisons of strategies on common random numbers, and parameter sweeps; each can be
+//! split into shards that run anywhere (a Slurm job array) and merged byte-identically.
 //! Replication i of every strategy and every sweep cell uses the same seed, so the
 //! trade flows and traffickers are the same and differences are the strategies'.
 
 pub mod compare;
+pub mod merge;
 pub mod runs;
+pub mod shard;
+pub mod slurm;
 pub mod sweep;
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::metrics::RunMetrics;
 use crate::metrics::stats::{Estimate, estimate};
@@ -30,15 +34,15 @@ pub fn replication_seed(base: u64, i: usize) -> u64 {
 
 /// What is kept of one replication: its metrics and its daily seizures, not its
 /// seizure records (memory must not grow with replications × seizures).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Replication {
     pub rep: usize,
     pub seed: u64,
     pub strategy: Option<String>,
     pub metrics: RunMetrics,
     pub seizures_per_day: Vec<u64>,
-    /// Each office's counters (for the per-office results across replications).
-    #[serde(skip)]
+    /// Each office's counters (for the per-office results across replications; shards
+    /// carry them to `stce merge`).
     pub offices: Vec<crate::metrics::OfficeTally>,
 }
 

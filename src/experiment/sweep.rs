@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{csv_header, csv_row, metric_names, replicate_arm, summarise};
+use super::{Replication, csv_header, csv_row, metric_names, replicate_arm, summarise};
 use crate::report::io::{ensure_dir, remove_leftovers, sha256_hex, write_atomic};
 use crate::report::plots::{self, Band, BandPoint};
 use crate::scenario::{Scenario, validate::validate};
@@ -441,6 +441,11 @@ pub struct SweepReport {
     pub dir: PathBuf,
 }
 
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where a cell's replications come from: `(cell index in grid order, cell)`.
+pub type CellReplications<'a> = dyn Fn(usize, &[String]) -> Result<Vec<Replication>, Error> + 'a;
+
 /// Run (or resume) a sweep into `dir`.
 pub fn run_sweep(
     base: &Scenario,
@@ -448,12 +453,67 @@ pub fn run_sweep(
     dir: &Path,
     on_start: &dyn Fn(u64),
     progress: &(dyn Fn() + Sync),
-) -> Result<SweepReport, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<SweepReport, Error> {
     // Every cell must make a valid scenario before anything is written: a rejected
     // `--set` leaves no sweep.json behind to refuse the corrected command.
+    check_cells(base, &manifest.axes)?;
+    write_sweep(&base.name, manifest, dir, on_start, &|_, cell| {
+        let (w, arm) = cell_world(base, manifest, cell)?;
+        Ok(replicate_arm(
+            &w,
+            manifest.base_seed,
+            manifest.reps,
+            &arm,
+            progress,
+        ))
+    })
+}
+
+/// The world of one cell and the arm its replications run (the strategy every office
+/// uses, with or without the operation).
+pub fn cell_world(
+    base: &Scenario,
+    manifest: &Manifest,
+    cell: &[String],
+) -> Result<(Arc<World>, RunOptions), Error> {
+    let (mut s, strategy) = apply(base, &manifest.axes, cell)?;
+    // `--seed` and the file's `seed` are one thing (a fixed population uses it).
+    s.seed = manifest.base_seed;
+    // A cell may raise the declarations: check it fits before building its world.
+    let at_once = manifest.reps.min(rayon::current_num_threads()).max(1) as u64;
+    crate::budget::check(&s, at_once, None)
+        .map_err(|e| format!("cell {}: {e}", cell.join(", ")))?;
+    let w = Arc::new(World::build(&s).map_err(|e| e.to_string())?);
+    let strategy = match strategy {
+        Some(name) => Some(w.strategy_index(&name).ok_or_else(|| {
+            format!(
+                "strategy={name}: the scenario defines {:?}",
+                w.strategies.iter().map(|d| &d.name).collect::<Vec<_>>()
+            )
+        })?),
+        None => None,
+    };
+    let arm = RunOptions {
+        strategy,
+        baseline: manifest.no_operation,
+        ..Default::default()
+    };
+    Ok((w, arm))
+}
+
+/// Write (or resume) a sweep into `dir`, taking the replications of every cell not yet
+/// on disk from `replications(cell index in grid order, cell)`: computed by
+/// [`run_sweep`], or read back from shard folders by a merge, through the same writer
+/// so both give the same bytes. `name` (the scenario's) titles the plots.
+pub fn write_sweep(
+    name: &str,
+    manifest: &Manifest,
+    dir: &Path,
+    on_start: &dyn Fn(u64),
+    replications: &CellReplications,
+) -> Result<SweepReport, Error> {
     let axes = &manifest.axes;
     let cells = grid(axes);
-    check_cells(base, axes)?;
     let manifest_path = dir.join("sweep.json");
     let resume = match std::fs::read(&manifest_path) {
         Ok(bytes) => {
@@ -490,35 +550,14 @@ pub fn run_sweep(
         done.contains(&key_of_line(l))
     })?;
 
-    let todo: Vec<&Vec<String>> = cells
+    let todo: Vec<(usize, &Vec<String>)> = cells
         .iter()
-        .filter(|c| !done.contains(&c.join("\u{1f}")))
+        .enumerate()
+        .filter(|(_, c)| !done.contains(&c.join("\u{1f}")))
         .collect();
     on_start((todo.len() * manifest.reps) as u64);
-    for cell in &todo {
-        let (mut s, strategy) = apply(base, axes, cell)?;
-        // `--seed` and the file's `seed` are one thing (a fixed population uses it).
-        s.seed = manifest.base_seed;
-        // A cell may raise the declarations: check it fits before building its world.
-        let at_once = manifest.reps.min(rayon::current_num_threads()).max(1) as u64;
-        crate::budget::check(&s, at_once, None)
-            .map_err(|e| format!("cell {}: {e}", cell.join(", ")))?;
-        let w = Arc::new(World::build(&s).map_err(|e| e.to_string())?);
-        let strategy = match strategy {
-            Some(name) => Some(w.strategy_index(&name).ok_or_else(|| {
-                format!(
-                    "strategy={name}: the scenario defines {:?}",
-                    w.strategies.iter().map(|d| &d.name).collect::<Vec<_>>()
-                )
-            })?),
-            None => None,
-        };
-        let arm = RunOptions {
-            strategy,
-            baseline: manifest.no_operation,
-            ..Default::default()
-        };
-        let reps = replicate_arm(&w, manifest.base_seed, manifest.reps, &arm, progress);
+    for &(index, cell) in &todo {
+        let reps = replications(index, cell)?;
         let mut rows = String::new();
         for r in &reps {
             rows.push_str(&csv_line(&csv_row(cell, r)));
@@ -534,7 +573,7 @@ pub fn run_sweep(
         cells_file.write_all(csv_line(&row).as_bytes())?;
         cells_file.flush()?;
     }
-    plot_cells(&base.name, &cells_path, axes, dir)?;
+    plot_cells(name, &cells_path, axes, dir)?;
     Ok(SweepReport {
         cells: cells.len(),
         skipped: cells.len() - todo.len(),

@@ -3,14 +3,15 @@
 //! measurement window (see `tally`); a rate whose denominator is empty is `None`
 //! (`null` in JSON, an empty CSV cell, "n/a" on screen) and is left out of means.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::tally::{Fates, Reason, Tally};
 use crate::scenario::Category;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Shipments {
     pub generated: u64,
     pub delivered: u64,
@@ -18,23 +19,24 @@ pub struct Shipments {
     pub in_transit: u64,
     pub licit: Fates,
     pub illicit: Fates,
-    /// Illicit shipments by strategic category.
-    pub illicit_by_category: BTreeMap<&'static str, Fates>,
+    /// Illicit shipments by strategic category. (`Cow` so that a replication read back
+    /// from a shard folder owns its names.)
+    pub illicit_by_category: BTreeMap<Cow<'static, str>, Fates>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DetectionRate {
     /// Illicit seized / illicit that reached at least one customs office and whose fate
     /// is known (seized or delivered).
     pub overall: Option<f64>,
-    pub by_category: BTreeMap<&'static str, f64>,
+    pub by_category: BTreeMap<Cow<'static, str>, f64>,
     /// Illicit shipments that reached an office but were still in transit when the run
     /// stopped: left out of the rate, reported beside it.
     pub unresolved: u64,
 }
 
 /// Inspections and what they found, for one reason of selection.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Selection {
     pub inspections: u64,
     pub violations_found: u64,
@@ -44,7 +46,7 @@ pub struct Selection {
     pub lift_over_random: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct InterdictionPoint {
     pub export: f64,
     pub transit: f64,
@@ -52,7 +54,7 @@ pub struct InterdictionPoint {
 }
 
 /// The headline metrics of one run. Rates with an empty denominator are `null` in JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunMetrics {
     pub shipments: Shipments,
     pub detection_rate: DetectionRate,
@@ -85,7 +87,7 @@ pub struct RunMetrics {
     pub seizures_from_alerts: u64,
     /// Inspections, finds and seizures split by what selected the shipment: the
     /// strategy's ranking (`targeted`), a platform `alert`, or a `random` draw.
-    pub by_selection: BTreeMap<&'static str, Selection>,
+    pub by_selection: BTreeMap<Cow<'static, str>, Selection>,
     /// Times a network routed round a node during the window and drain.
     pub reroutes: u64,
     /// Seized value (USD) / seizures.
@@ -96,14 +98,14 @@ pub struct RunMetrics {
     pub timeline: Vec<TimelineEntry>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub day: u32,
     pub event: String,
 }
 
 /// Illicit volume per route and per hub before vs during the operation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Displacement {
     /// Share of illicit volume that moved to other routes: half the sum over routes of
     /// |share during − share before| (0: same routes, 1: all new routes).
@@ -115,7 +117,7 @@ pub struct Displacement {
     pub by_hub: Vec<Volume>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Volume {
     pub name: String,
     pub before: u64,
@@ -223,9 +225,9 @@ impl RunMetrics {
         for c in Category::ALL {
             let f = t.illicit[c as usize];
             if f.generated > 0 {
-                by_category.insert(c.label(), f);
+                by_category.insert(c.label().into(), f);
                 if let Some(r) = ratio(f.seized, f.resolved_at_office()) {
-                    rate_by_category.insert(c.label(), r);
+                    rate_by_category.insert(c.label().into(), r);
                 }
             }
         }
@@ -285,7 +287,7 @@ impl RunMetrics {
                             _ => None,
                         },
                     };
-                    (r.label(), selection)
+                    (r.label().into(), selection)
                 })
                 .collect(),
             reroutes: t.reroutes,

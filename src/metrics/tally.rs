@@ -7,12 +7,12 @@
 //! and hours over the window's days, alerts from injects, the timeline) count the
 //! window's days.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::scenario::{Category, Role};
 
 /// Shipment fates of one class of shipments.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Fates {
     pub generated: u64,
     pub delivered: u64,
@@ -79,7 +79,7 @@ pub struct ReasonTally {
 }
 
 /// One office's work over the run.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct OfficeTally {
     pub assessed: u64,
     pub assessed_illicit: u64,

@@ -19,9 +19,26 @@ pub fn complete(
     base_seed: u64,
     replications: usize,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let args: Vec<String> = std::env::args().collect();
+    complete_as(dir, scenario, w, base_seed, replications, &args)
+}
+
+/// [`complete`], with the provenance naming `args` as the command line that made the
+/// folder: `stce merge` names the unsharded command its shards were cut from, so the
+/// merged folder is what that command writes on one machine, byte for byte.
+pub fn complete_as(
+    dir: &Path,
+    scenario: &Path,
+    w: &World,
+    base_seed: u64,
+    replications: usize,
+    args: &[String],
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let bytes = std::fs::read(scenario)
+        .map_err(|e| super::io::with_path(e, "cannot read", scenario))?;
     let s = crate::scenario::load(scenario)?;
     Context::new(&s, w).write(dir)?;
-    let p = Provenance::new(scenario, base_seed, replications)?;
+    let p = Provenance::from_parts(scenario, &bytes, args, base_seed, replications);
     stamp_dir(dir, &p)?;
     write_schemas(dir)?;
     // The set's manifest lists these files too, so the folder verifies as a whole and
