@@ -174,7 +174,12 @@ fn a_comparison_and_replications_with_baseline_merge_to_the_same_bytes() {
     assert_same_files(
         &full,
         &merged,
-        &["replications.csv", "summary.json", "offices.csv", "world.json"],
+        &[
+            "replications.csv",
+            "summary.json",
+            "offices.csv",
+            "world.json",
+        ],
     );
     // The per-office results travel with the shards: every replication's rows.
     let offices = text(&read(&merged.join("offices.csv")));

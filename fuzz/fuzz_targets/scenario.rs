@@ -101,8 +101,7 @@ fuzz_target!(|data: &[u8]| {
         &w,
         &RunOptions {
             seed: s.seed,
-            strategy: None,
-            baseline: false,
+            ..RunOptions::default()
         },
     );
     // Conservation: every shipment generated ends delivered, seized or still in flight.

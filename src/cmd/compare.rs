@@ -82,8 +82,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         emit(&c.table())?;
     }
     if let Some(dir) = a.out {
-        c.write(&dir)?;
-        c.write_offices(&dir, &w)?;
+        c.write(&dir, &w)?;
         stce::report::folder::complete(&dir, &a.scenario, &w, seed, a.reps)?;
         if !a.quiet && !a.json {
             emit(&format!(

@@ -125,8 +125,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
             emit(&text)?;
         }
         if let Some(dir) = &a.out {
-            r.write(dir)?;
-            r.write_offices(dir, &w)?;
+            r.write(dir, &w)?;
             complete(dir, &a.scenario, &w, seed, reps)?;
             if !a.quiet && !a.json {
                 emit(&format!(

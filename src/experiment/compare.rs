@@ -334,7 +334,7 @@ impl Comparison {
     }
 
     /// `offices.csv`: the per-office results of every replication × strategy.
-    pub fn write_offices(
+    fn write_offices(
         &self,
         dir: &Path,
         w: &World,
@@ -348,8 +348,13 @@ impl Comparison {
         Ok(())
     }
 
-    /// `replications.csv`, `summary.json` and the plots.
-    pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    /// `replications.csv`, `summary.json`, `offices.csv` (the offices of `w`, the world
+    /// compared on) and the plots, as one output set.
+    pub fn write(
+        &self,
+        dir: &Path,
+        w: &World,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let set = OutputSet::begin(dir)?;
         let dir = set.dir();
         let mut wtr = csv::Writer::from_writer(Vec::new());
@@ -369,6 +374,7 @@ impl Comparison {
             &serde_json::to_vec_pretty(&self.summary_json())?,
         )?;
         self.plot(dir)?;
+        self.write_offices(dir, w)?;
         set.commit()?;
         Ok(())
     }

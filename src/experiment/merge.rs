@@ -126,8 +126,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, Error> {
                 no_operation: *no_operation,
                 equal_effort: false,
             };
-            c.write(out)?;
-            c.write_offices(out, &w)?;
+            c.write(out, &w)?;
             Merged::Compare(c)
         }
         Work::Replications {
@@ -144,8 +143,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, Error> {
                 runs: variant(0),
                 business_as_usual: baseline.then(|| variant(1)),
             };
-            r.write(out)?;
-            r.write_offices(out, &w)?;
+            r.write(out, &w)?;
             Merged::Replications(r)
         }
     };

@@ -117,7 +117,7 @@ impl Replicated {
 
     /// Write `offices.csv` into `dir`: the per-office results of every replication
     /// (business as usual's too, by `scenario_variant`).
-    pub fn write_offices(
+    fn write_offices(
         &self,
         dir: &Path,
         w: &World,
@@ -143,8 +143,13 @@ impl Replicated {
         Ok(())
     }
 
-    /// Write `replications.csv` and `summary.json` into `dir`.
-    pub fn write(&self, dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    /// Write `replications.csv`, `summary.json` and `offices.csv` (the offices of `w`,
+    /// the world the replications ran) into `dir`, as one output set.
+    pub fn write(
+        &self,
+        dir: &Path,
+        w: &World,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let set = OutputSet::begin(dir)?;
         let dir = set.dir();
         // Business-as-usual rows sit beside the operation's, so the paired differences
@@ -170,6 +175,7 @@ impl Replicated {
             &dir.join("summary.json"),
             &serde_json::to_vec_pretty(&self.summary_json())?,
         )?;
+        self.write_offices(dir, w)?;
         set.commit()?;
         Ok(())
     }

@@ -34,15 +34,22 @@ pub fn complete_as(
     replications: usize,
     args: &[String],
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let bytes = std::fs::read(scenario)
-        .map_err(|e| super::io::with_path(e, "cannot read", scenario))?;
+    let bytes =
+        std::fs::read(scenario).map_err(|e| super::io::with_path(e, "cannot read", scenario))?;
     let s = crate::scenario::load(scenario)?;
+    // Only the command's files: a folder may hold the user's own beside an output set.
+    let mut set = super::io::set_files(dir);
     Context::new(&s, w).write(dir)?;
+    let world = "world.json".to_string();
+    if let Some(set) = &mut set {
+        set.insert(world.clone());
+    }
     let p = Provenance::from_parts(scenario, &bytes, args, base_seed, replications);
-    stamp_dir(dir, &p)?;
-    write_schemas(dir)?;
+    stamp_dir(dir, &p, set.as_ref())?;
+    let mut added = write_schemas(dir, set.as_ref())?;
+    added.push(world);
     // The set's manifest lists these files too, so the folder verifies as a whole and
     // the next run into it may replace it.
-    super::io::reseal(dir)?;
+    super::io::reseal(dir, &added)?;
     Ok(())
 }

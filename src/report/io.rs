@@ -314,14 +314,39 @@ fn split(target: &Path) -> io::Result<(PathBuf, String)> {
     }
 }
 
-/// Rewrite the manifest of the output set in `dir` after files were added to it or
-/// changed in place (`stce`'s companions: world.json, the provenance block, schemas), so
-/// it again lists every file with its hash. A folder without a manifest is left alone.
-pub fn reseal(dir: &Path) -> io::Result<()> {
-    if !dir.join(MANIFEST).exists() {
+/// The files the output set in `dir` lists, or `None` when the folder has no manifest
+/// (then every file in it is the command's). Files of the user's own beside a set are
+/// not in it: companions must neither stamp, describe nor list them.
+pub fn set_files(dir: &Path) -> Option<std::collections::BTreeSet<String>> {
+    let bytes = fs::read(dir.join(MANIFEST)).ok()?;
+    let m: SetManifest = serde_json::from_slice(&bytes).ok()?;
+    Some(m.files.into_keys().collect())
+}
+
+/// Rewrite the manifest of the output set in `dir` after its files changed in place or
+/// `added` files joined it (`stce`'s companions: world.json, the provenance block,
+/// schemas, report.html), so it again lists each of its files with its hash. Other
+/// files in the folder stay outside the set. A folder without a manifest is left alone.
+pub fn reseal(dir: &Path, added: &[String]) -> io::Result<()> {
+    let Some(mut names) = set_files(dir) else {
         return Ok(());
+    };
+    names.extend(added.iter().cloned());
+    let mut files = std::collections::BTreeMap::new();
+    for name in names {
+        let path = dir.join(&name);
+        match fs::read(&path) {
+            Ok(bytes) => {
+                files.insert(name, sha256_hex(&bytes));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(with_path(e, "cannot read", &path)),
+        }
     }
-    let manifest = manifest_of(dir)?;
+    let manifest = SetManifest {
+        format: MANIFEST_FORMAT.to_string(),
+        files,
+    };
     let bytes = serde_json::to_vec_pretty(&manifest).map_err(io::Error::other)?;
     write_atomic(&dir.join(MANIFEST), &bytes)
 }

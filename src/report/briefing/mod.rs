@@ -135,6 +135,6 @@ pub fn write_report(dir: &Path) -> Result<PathBuf, String> {
     let path = dir.join("report.html");
     write_atomic(&path, page.as_bytes()).map_err(|e| e.to_string())?;
     // the briefing belongs to the folder's set: its manifest lists it
-    super::io::reseal(dir).map_err(|e| e.to_string())?;
+    super::io::reseal(dir, &["report.html".to_string()]).map_err(|e| e.to_string())?;
     Ok(path)
 }
