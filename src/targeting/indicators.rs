@@ -36,6 +36,10 @@ pub struct Watch {
     pub entities: Vec<bool>,
     pub new_trader_days: u32,
     pub value_anomaly: f64,
+    /// Per declared HS code: the declared value per kg below or above which a
+    /// declaration is a value anomaly (`exp(norm ∓ value_anomaly)`): the same test as
+    /// |ln(value per kg) − norm| > value_anomaly, without a logarithm per declaration.
+    pub value_bounds: Vec<(f64, f64)>,
     /// Per route of the world: its route indicators (country of concern, via a hub),
     /// worked out once instead of walking the route for every declaration.
     pub routes: std::sync::Arc<[u16]>,
@@ -104,6 +108,16 @@ impl Watch {
             entities,
             new_trader_days: w.new_trader_days,
             value_anomaly: w.value_anomaly,
+            value_bounds: world
+                .hs
+                .iter()
+                .map(|h| {
+                    (
+                        (h.ln_norm_value_per_kg - w.value_anomaly).exp(),
+                        (h.ln_norm_value_per_kg + w.value_anomaly).exp(),
+                    )
+                })
+                .collect(),
             routes,
         }
     }
@@ -127,10 +141,8 @@ impl Watch {
         set(Indicator::PriorViolations, trader.prior_violations);
         set(Indicator::NotAeo, !trader.aeo);
         let per_kg = (f.declared_value as f64 / f.declared_kg.max(1e-3) as f64).max(1e-9);
-        set(
-            Indicator::ValueAnomaly,
-            (per_kg.ln() - hs.ln_norm_value_per_kg).abs() > self.value_anomaly,
-        );
+        let (low, high) = self.value_bounds[f.hs as usize];
+        set(Indicator::ValueAnomaly, per_kg < low || per_kg > high);
         set(Indicator::VagueDescription, f.vague);
         set(Indicator::MissingLicence, hs.controlled && !f.licence);
         set(Indicator::MissingAdvanceInfo, !f.advance_info);

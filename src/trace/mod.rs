@@ -192,7 +192,9 @@ impl<'a> Context<'a> {
             entities: d.traders.iter().map(|t| w.traders.contains(t)).collect(),
             new_trader_days: w.new_trader_days,
             value_anomaly: w.value_anomaly,
-            // A declaration file has no routes; `indicators` below reads its countries.
+            // A declaration file has no routes, and its value norms are the file's own
+            // (`indicators` below reads them and its countries).
+            value_bounds: Vec::new(),
             routes: Vec::new().into(),
         }
     }
