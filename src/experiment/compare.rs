@@ -15,11 +15,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    Replication, csv_header, csv_row, estimates_table, fmt, mean_daily_seizures, one_with,
-    paired_effect, summarise,
+    Replication, estimates_table, fmt, mean_daily_seizures, one_with, paired_effect, summarise,
+    write_replication_files,
 };
 use crate::metrics::stats::Estimate;
-use crate::report::io::{OutputSet, write_atomic};
+use crate::report::io::OutputSet;
 use crate::report::plots::{self, Band, BandPoint};
 use crate::sim::RunOptions;
 use crate::world::World;
@@ -333,8 +333,10 @@ impl Comparison {
         serde_json::to_value(summary).unwrap_or_default()
     }
 
-    /// `offices.csv`: the per-office results of every replication × strategy.
-    fn write_offices(
+    /// `replications.csv` (replication-major, the strategies of each replication
+    /// together), `summary.json`, `offices.csv` (the offices of `w`, the world compared
+    /// on) and the plots, as one output set.
+    pub fn write(
         &self,
         dir: &Path,
         w: &World,
@@ -343,38 +345,9 @@ impl Comparison {
         let rows: Vec<(Vec<String>, &Replication)> = (0..n)
             .flat_map(|i| self.runs.iter().map(move |s| (Vec::new(), &s[i])))
             .collect();
-        let csv = crate::report::tables::office_replications_csv(w, &[], &rows)?;
-        write_atomic(&dir.join("offices.csv"), &csv)?;
-        Ok(())
-    }
-
-    /// `replications.csv`, `summary.json`, `offices.csv` (the offices of `w`, the world
-    /// compared on) and the plots, as one output set.
-    pub fn write(
-        &self,
-        dir: &Path,
-        w: &World,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let set = OutputSet::begin(dir)?;
-        let dir = set.dir();
-        let mut wtr = csv::Writer::from_writer(Vec::new());
-        wtr.write_record(csv_header(&[]))?;
-        let n = self.runs.first().map_or(0, |r| r.len());
-        for i in 0..n {
-            for s in 0..self.strategies.len() {
-                wtr.write_record(csv_row(&[], &self.runs[s][i]))?;
-            }
-        }
-        write_atomic(
-            &dir.join("replications.csv"),
-            &wtr.into_inner().map_err(|e| e.to_string())?,
-        )?;
-        write_atomic(
-            &dir.join("summary.json"),
-            &serde_json::to_vec_pretty(&self.summary_json())?,
-        )?;
-        self.plot(dir)?;
-        self.write_offices(dir, w)?;
+        write_replication_files(set.dir(), w, &[], &rows, &self.summary_json())?;
+        self.plot(set.dir())?;
         set.commit()?;
         Ok(())
     }

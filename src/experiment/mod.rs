@@ -171,6 +171,37 @@ pub fn summarise(reps: &[Replication]) -> Vec<(&'static str, Estimate)> {
         .collect()
 }
 
+/// The files of a set of replications, written into `dir` (an output set's staging
+/// folder): `replications.csv` (one row per replication, after the key columns named
+/// `keys`), `summary.json` and `offices.csv` (the per-office results, by the offices of
+/// `w`, the world they ran).
+pub(crate) fn write_replication_files(
+    dir: &std::path::Path,
+    w: &World,
+    keys: &[&str],
+    rows: &[(Vec<String>, &Replication)],
+    summary: &serde_json::Value,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use crate::report::io::write_atomic;
+    let mut wtr = csv::Writer::from_writer(Vec::new());
+    let names: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    wtr.write_record(csv_header(&names))?;
+    for (key_values, r) in rows {
+        wtr.write_record(csv_row(key_values, r))?;
+    }
+    write_atomic(
+        &dir.join("replications.csv"),
+        &wtr.into_inner().map_err(|e| e.to_string())?,
+    )?;
+    write_atomic(
+        &dir.join("summary.json"),
+        &serde_json::to_vec_pretty(summary)?,
+    )?;
+    let offices = crate::report::tables::office_replications_csv(w, keys, rows)?;
+    write_atomic(&dir.join("offices.csv"), &offices)?;
+    Ok(())
+}
+
 /// The tidy CSV header of replication rows: identifying columns, then one per metric.
 pub fn csv_header(keys: &[String]) -> Vec<String> {
     let mut h: Vec<String> = keys.to_vec();

@@ -8,10 +8,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{
-    Replication, csv_header, csv_row, mean_daily_seizures, paired_effect, replicate_runs, summarise,
+    Replication, mean_daily_seizures, paired_effect, replicate_runs, summarise,
+    write_replication_files,
 };
 use crate::metrics::stats::Estimate;
-use crate::report::io::{OutputSet, write_atomic};
+use crate::report::io::OutputSet;
 use crate::report::tables::OperationEffect;
 use crate::sim::{Profile, RunOptions, RunOutput, run_profiled, run_recorded};
 use crate::world::World;
@@ -115,67 +116,39 @@ impl Replicated {
         })
     }
 
-    /// Write `offices.csv` into `dir`: the per-office results of every replication
-    /// (business as usual's too, by `scenario_variant`).
-    fn write_offices(
-        &self,
-        dir: &Path,
-        w: &World,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let variant = if self.business_as_usual.is_some() {
-            "operation"
-        } else {
-            "as_written"
-        };
-        let mut rows: Vec<(Vec<String>, &Replication)> = self
-            .runs
-            .iter()
-            .map(|x| (vec![variant.to_string()], x))
-            .collect();
-        rows.extend(
-            self.business_as_usual
-                .iter()
-                .flatten()
-                .map(|x| (vec!["business_as_usual".to_string()], x)),
-        );
-        let csv = crate::report::tables::office_replications_csv(w, &["scenario_variant"], &rows)?;
-        write_atomic(&dir.join("offices.csv"), &csv)?;
-        Ok(())
-    }
-
     /// Write `replications.csv`, `summary.json` and `offices.csv` (the offices of `w`,
-    /// the world the replications ran) into `dir`, as one output set.
+    /// the world the replications ran) into `dir`, as one output set. Business-as-usual
+    /// rows sit beside the operation's (`scenario_variant`), so the paired differences
+    /// can be recomputed from the files alone.
     pub fn write(
         &self,
         dir: &Path,
         w: &World,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let set = OutputSet::begin(dir)?;
-        let dir = set.dir();
-        // Business-as-usual rows sit beside the operation's, so the paired differences
-        // can be recomputed from this file alone.
-        let mut wtr = csv::Writer::from_writer(Vec::new());
-        wtr.write_record(csv_header(&["scenario_variant".to_string()]))?;
         let variant = if self.business_as_usual.is_some() {
             "operation"
         } else {
             "as_written"
         };
-        for r in &self.runs {
-            wtr.write_record(csv_row(&[variant.to_string()], r))?;
-        }
-        for r in self.business_as_usual.iter().flatten() {
-            wtr.write_record(csv_row(&["business_as_usual".to_string()], r))?;
-        }
-        write_atomic(
-            &dir.join("replications.csv"),
-            &wtr.into_inner().map_err(|e| e.to_string())?,
+        let rows: Vec<(Vec<String>, &Replication)> = self
+            .runs
+            .iter()
+            .map(|x| (vec![variant.to_string()], x))
+            .chain(
+                self.business_as_usual
+                    .iter()
+                    .flatten()
+                    .map(|x| (vec!["business_as_usual".to_string()], x)),
+            )
+            .collect();
+        let set = OutputSet::begin(dir)?;
+        write_replication_files(
+            set.dir(),
+            w,
+            &["scenario_variant"],
+            &rows,
+            &self.summary_json(),
         )?;
-        write_atomic(
-            &dir.join("summary.json"),
-            &serde_json::to_vec_pretty(&self.summary_json())?,
-        )?;
-        self.write_offices(dir, w)?;
         set.commit()?;
         Ok(())
     }
