@@ -158,7 +158,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         let header = stce::events::file::Header {
             version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: a.scenario.display().to_string(),
-            scenario_sha256: stce::events::file::sha256_hex(&std::fs::read(&a.scenario)?),
+            scenario_sha256: stce::report::io::sha256_hex(&std::fs::read(&a.scenario)?),
             seed,
             declarations: a.declarations,
             strategy: strategy.map(|s| w.strategies[s].name.clone()),

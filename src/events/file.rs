@@ -20,7 +20,6 @@ use std::path::Path;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use sha2::{Digest, Sha256};
 
 use super::EventLog;
 use crate::scenario::Concealment;
@@ -163,14 +162,6 @@ pub fn damaged(e: &io::Error) -> String {
         }
         _ => e.to_string(),
     }
-}
-
-/// SHA-256 of `bytes`, as lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The compression every log is written with: fast, since the log must cost less than

@@ -35,7 +35,7 @@ pub fn check_scenario(h: &Header) -> Result<(), String> {
             h.scenario
         )
     })?;
-    let now = file::sha256_hex(&bytes);
+    let now = crate::report::io::sha256_hex(&bytes);
     if now != h.scenario_sha256 {
         return Err(format!(
             "the scenario file {} has changed since the log was written (its SHA-256 is now {now}, \

@@ -24,7 +24,6 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::sweep::{Manifest, apply, cell_world, grid};
 use super::{Replication, compare, one, one_with};
@@ -197,10 +196,7 @@ impl Job {
 /// SHA-256 of a file, as lowercase hex.
 pub fn scenario_sha256(path: &Path) -> Result<String, Error> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(crate::report::io::sha256_hex(&bytes))
 }
 
 /// `shard.json`.

@@ -8,7 +8,6 @@ use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::io::{with_path, write_atomic};
 use crate::experiment::replication_seed;
@@ -51,11 +50,10 @@ impl Provenance {
         base_seed: u64,
         replications: usize,
     ) -> Provenance {
-        let digest = Sha256::digest(scenario_bytes);
         Provenance {
             stce_version: env!("CARGO_PKG_VERSION").to_string(),
             scenario_file: scenario.display().to_string(),
-            scenario_sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            scenario_sha256: super::io::sha256_hex(scenario_bytes),
             command_line: args
                 .iter()
                 .map(|a| shell_quote(a))
