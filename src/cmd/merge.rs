@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use stce::experiment::estimates_table;
 use stce::experiment::merge::{Merged, merge};
 
-use super::Error;
+use super::{Error, emit};
 
 #[derive(clap::Args)]
 #[command(after_help = "Example:
@@ -23,39 +23,35 @@ pub struct Args {
 
 pub fn execute(a: Args) -> Result<(), Error> {
     let merged = merge(&a.shards, &a.out)?;
-    let dir = a.out.display();
-    match merged {
-        Merged::Sweep(r) => println!(
-            "merged {} shards: {} cells → {dir}/sweep.json, cells.csv, replications.csv, detection_vs_inspection.png/.svg",
-            a.shards.len(),
+    let (dir, n) = (a.out.display(), a.shards.len());
+    let text = match merged {
+        Merged::Sweep(r) => format!(
+            "merged {n} shards: {} cells → {dir}/sweep.json, cells.csv, replications.csv, detection_vs_inspection.png/.svg\n",
             r.cells
         ),
-        Merged::Compare(c) => {
-            print!("{}", c.table());
-            println!(
-                "merged {} shards → {dir}/replications.csv, summary.json and plots (PNG and SVG)",
-                a.shards.len()
-            );
-        }
+        Merged::Compare(c) => format!(
+            "{}merged {n} shards → {dir}/replications.csv, offices.csv, summary.json, world.json, schemas and plots (PNG and SVG)\n",
+            c.table()
+        ),
         Merged::Replications(r) => {
-            println!(
-                "{} — {} replications (base seed {}), mean and 95% CI\n",
+            let mut text = format!(
+                "{} — {} replications (base seed {}), mean and 95% CI\n\n{}",
                 r.scenario,
                 r.runs.len(),
-                r.base_seed
+                r.base_seed,
+                estimates_table(&r.summary())
             );
-            print!("{}", estimates_table(&r.summary()));
             if let Some(effect) = r.effect() {
-                println!(
-                    "\nWhat the operation added: with operation − business as usual, paired on the same seeds\n"
-                );
-                print!("{}", estimates_table(&effect));
+                text.push_str(&format!(
+                    "\nWhat the operation added: with operation − business as usual, paired on the same seeds\n\n{}",
+                    estimates_table(&effect)
+                ));
             }
-            println!(
-                "\nmerged {} shards → {dir}/replications.csv, summary.json",
-                a.shards.len()
-            );
+            text.push_str(&format!(
+                "\nmerged {n} shards → {dir}/replications.csv, offices.csv, summary.json, world.json and schemas\n"
+            ));
+            text
         }
-    }
-    Ok(())
+    };
+    emit(&text)
 }
