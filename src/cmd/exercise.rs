@@ -33,10 +33,12 @@ pub struct Args {
 pub fn execute(a: Args) -> Result<(), Error> {
     if let Some(file) = &a.replay {
         let r = Session::replay(file)?;
-        println!(
+        say!(
             "replayed {} log entries: {} turns closed, {} recorded turn results compared",
-            r.entries, r.turns_closed, r.checked
-        );
+            r.entries,
+            r.turns_closed,
+            r.checked
+        )?;
         if !r.differences.is_empty() {
             let list: Vec<String> = r
                 .differences
@@ -48,10 +50,12 @@ pub fn execute(a: Args) -> Result<(), Error> {
             );
         }
         let d = r.engine.debrief(&r.log);
-        println!(
+        say!(
             "identical. overall: {} caught, {} missed, {} inspections",
-            d.overall.caught, d.overall.missed, d.overall.inspections
-        );
+            d.overall.caught,
+            d.overall.missed,
+            d.overall.inspections
+        )?;
         return Ok(());
     }
     if let Some(file) = &a.debrief {
@@ -67,7 +71,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         std::fs::write(&html, stce::exercise::web::export(&d))
             .map_err(|e| format!("{}: {e}", html.display()))?;
         files.push("debrief.html".into());
-        println!("wrote {}/{}", dir.display(), files.join(", "));
+        say!("wrote {}/{}", dir.display(), files.join(", "))?;
         return Ok(());
     }
     let state = a

@@ -1,6 +1,14 @@
 //! One module per command; what they share (the error type, strategy lookup, the
 //! progress bar) lives here.
 
+/// `println!` for command output: a standard output that cannot be written (a full
+/// disk) is an error with a message, not a panic (see [`emit`]).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cmd::emit(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 pub mod compare;
 pub mod exercise;
 pub mod list;

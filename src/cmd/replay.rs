@@ -16,7 +16,7 @@ pub struct Args {
 
 pub fn execute(a: Args) -> Result<(), Error> {
     let header = stce::events::verify::read_header(&a.log)?;
-    println!(
+    say!(
         "{}: stce {} run of {} (SHA-256 {}), seed {}\n  re-run with: {}",
         a.log.display(),
         header.version,
@@ -24,16 +24,17 @@ pub fn execute(a: Args) -> Result<(), Error> {
         header.scenario_sha256,
         header.seed,
         header.rerun()
-    );
+    )?;
     if !a.verify {
         stce::events::verify::check_scenario(&header)?;
-        println!("  the scenario file is unchanged; add --verify to re-run and compare every row");
+        say!("  the scenario file is unchanged; add --verify to re-run and compare every row")?;
         return Ok(());
     }
     let v = stce::events::verify::verify(&a.log)?;
-    println!(
+    say!(
         "verified: all {} rows and all {} bytes match the re-run",
-        v.rows, v.bytes
-    );
+        v.rows,
+        v.bytes
+    )?;
     Ok(())
 }

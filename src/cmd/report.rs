@@ -13,6 +13,6 @@ pub struct Args {
 
 pub fn execute(a: Args) -> Result<(), Error> {
     let path = stce::report::briefing::write_report(&a.dir)?;
-    println!("wrote {}", path.display());
+    say!("wrote {}", path.display())?;
     Ok(())
 }

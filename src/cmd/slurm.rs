@@ -86,7 +86,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         out: out.clone(),
     };
     let plan = write_scripts(&request, &job, largest_run(&job, &input)?)?;
-    println!(
+    say!(
         "wrote {dir}/array.sbatch ({n} tasks × {cpus} CPUs, --mem={mem}, --time={time}; at most {u} units a task, about {secs:.0} s each here), merge.sbatch and submit.sh\n\
          submit:  bash {submit}          (add --wait to return when the merge has finished)\n\
          shards:  {out}.shards/1 … {n}; merged result: {out}",
@@ -99,7 +99,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         secs = plan.expected_seconds,
         submit = plan.submit.display(),
         out = out.display(),
-    );
+    )?;
     Ok(())
 }
 

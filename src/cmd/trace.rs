@@ -112,13 +112,13 @@ pub fn execute(a: Args) -> Result<(), Error> {
     let replays = replay(&decls, &plan);
     let first_day = decls.rows.first().map_or(0, |r| r.day);
     let rep = report::build(&decls, &plan, &replays, first_day);
-    print!("{}", rep.table());
+    super::emit(&rep.table())?;
     if let Some(dir) = &a.out {
         rep.write(dir, &replays, &plan, decls.has_revenue)?;
-        println!(
+        say!(
             "\nwrote {}/summary.csv, differences.csv, replications.csv, trace.json",
             dir.display()
-        );
+        )?;
     }
     Ok(())
 }
