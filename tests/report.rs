@@ -415,3 +415,31 @@ fn report_of_a_folder_that_is_not_an_output_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn report_of_a_folder_edited_after_the_run_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let tutorial = scenario_path("tutorial.ron");
+    let r = stce(&[
+        "run",
+        tutorial.to_str().unwrap(),
+        "--declarations",
+        "2000",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let ok = stce(&["report", out.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    // A hand edit after the run: the briefing would show numbers stce never wrote.
+    std::fs::write(out.join("offices.csv"), "office\nedited\n").unwrap();
+    let bad = stce(&["report", out.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = text(&bad.stderr);
+    assert!(
+        err.contains("offices.csv") && err.contains("changed after the set was written"),
+        "{err}"
+    );
+}

@@ -71,6 +71,13 @@ impl Folder {
                 dir.display()
             ));
         }
+        // A folder written as an output set must still be that set: a briefing of a
+        // hand-edited CSV or of files from two runs would look authoritative and be wrong.
+        if dir.join(super::io::MANIFEST).exists() {
+            super::io::verify(dir).map_err(|e| {
+                format!("{e}; stce report briefs only what stce wrote: run the command again into this folder")
+            })?;
+        }
         let (kind, main) = if dir.join("sweep.json").exists() {
             (Kind::Sweep, read_json(&dir.join("sweep.json"))?)
         } else if dir.join("metrics.json").exists() {
