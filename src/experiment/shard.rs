@@ -37,8 +37,9 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub const SHARD_FILE: &str = "shard.json";
 /// The replications of a shard folder, one RON record per line.
 pub const UNITS_FILE: &str = "units.ron";
-/// Version of the shard folder layout; merge refuses others.
-pub const FORMAT: u32 = 1;
+/// Version of the shard folder layout; merge refuses others. 2: units carry per-office
+/// tallies and shard.json the unsharded command line.
+pub const FORMAT: u32 = 2;
 
 /// `--shard K/N`: the K-th (1-based) of N slices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
