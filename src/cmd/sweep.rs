@@ -74,7 +74,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
         &|| bar.inc(1),
     )?;
     bar.finish_and_clear();
-    let w = stce::experiment::merge::job_world(&a.scenario, None, manifest.base_seed)?;
+    let w = stce::experiment::job_world(&a.scenario, None, manifest.base_seed)?;
     stce::report::folder::complete(&a.out, &a.scenario, &w, manifest.base_seed, a.reps)?;
     if a.quiet {
         return Ok(());

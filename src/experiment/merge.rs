@@ -14,37 +14,15 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use super::Replication;
 use super::compare::Comparison;
 use super::runs::Replicated;
 use super::shard::{
     Error, FORMAT, SHARD_FILE, ShardManifest, UNITS_FILE, Unit, Work, scenario_sha256, with_out,
 };
 use super::sweep::{SweepReport, write_sweep};
+use super::{Replication, job_world};
 use crate::report::folder::complete_as;
-use crate::world::World;
-use crate::{Overrides, load_world};
-
-/// The world an output folder describes (`world.json`, the offices of `offices.csv`):
-/// the scenario file at `path` with the job's declarations and base seed. Nothing is
-/// run, so no memory limit applies.
-pub fn job_world(
-    path: &Path,
-    declarations: Option<u64>,
-    base_seed: u64,
-) -> Result<Arc<World>, Error> {
-    Ok(load_world(
-        path,
-        &Overrides {
-            declarations,
-            seed: Some(base_seed),
-            max_memory: Some(u64::MAX),
-            ..Overrides::default()
-        },
-    )?)
-}
 
 /// A merged result, for the command to print like the unsharded command does.
 pub enum Merged {

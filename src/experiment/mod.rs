@@ -171,6 +171,25 @@ pub fn summarise(reps: &[Replication]) -> Vec<(&'static str, Estimate)> {
         .collect()
 }
 
+/// The world an output folder describes (`world.json`, the offices of `offices.csv`):
+/// the scenario file at `path` with the job's declarations and base seed. Nothing is
+/// run, so no memory limit applies.
+pub fn job_world(
+    path: &std::path::Path,
+    declarations: Option<u64>,
+    base_seed: u64,
+) -> Result<Arc<World>, Box<dyn std::error::Error + Send + Sync>> {
+    Ok(crate::load_world(
+        path,
+        &crate::Overrides {
+            declarations,
+            seed: Some(base_seed),
+            max_memory: Some(u64::MAX),
+            ..crate::Overrides::default()
+        },
+    )?)
+}
+
 /// The files of a set of replications, written into `dir` (an output set's staging
 /// folder): `replications.csv` (one row per replication, after the key columns named
 /// `keys`), `summary.json` and `offices.csv` (the per-office results, by the offices of

@@ -36,7 +36,8 @@ pub fn complete_as(
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let bytes =
         std::fs::read(scenario).map_err(|e| super::io::with_path(e, "cannot read", scenario))?;
-    let s = crate::scenario::load(scenario)?;
+    // Parsed from the bytes the provenance hashes: one read, so both are of one file.
+    let s = crate::scenario::parse_bytes(&scenario.display().to_string(), &bytes)?;
     // Only the command's files: a folder may hold the user's own beside an output set.
     let mut set = super::io::set_files(dir);
     Context::new(&s, w).write(dir)?;
