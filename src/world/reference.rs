@@ -291,59 +291,72 @@ impl Reference {
         nearest(bad, self.airports.iter().map(|a| a.iata.as_str()))
     }
 
-    /// The nearest code of the same length (a subheading for a subheading).
+    /// The nearest code of the same length within the deepest group the bad code shares
+    /// (a subheading of the same heading for a subheading, else of the same chapter):
+    /// a typo within the group by edit distance, else the numerically closest. Only an
+    /// unknown chapter is compared with the whole table; a code that is not digits gets
+    /// no suggestion (any code would be as near as any other).
     pub fn suggest_hs(&self, bad: &str) -> Option<&str> {
-        nearest(
-            bad,
+        if !bad.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let same_len = || {
             self.hs
                 .iter()
                 .filter(|h| h.code.len() == bad.len())
-                .map(|h| h.code.as_str()),
-        )
+                .map(|h| h.code.as_str())
+        };
+        let shared = |c: &str| {
+            c.bytes()
+                .zip(bad.bytes())
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        let longest = same_len().map(shared).max()?;
+        if longest < 2 {
+            return nearest(bad, same_len());
+        }
+        let family = || same_len().filter(|c| shared(c) == longest);
+        nearest(bad, family()).or_else(|| {
+            let target = bad.parse::<u64>().ok();
+            family().min_by_key(|c| match (c.parse::<u64>().ok(), target) {
+                (Some(c), Some(t)) => c.abs_diff(t),
+                _ => u64::MAX,
+            })
+        })
     }
 }
 
-/// Nearest candidate by Damerau–Levenshtein distance (case-insensitive), if within
-/// max(2, len/3); the earliest candidate wins ties, so suggestions are deterministic.
+/// Nearest candidate by optimal string alignment distance (Levenshtein plus adjacent
+/// transpositions, case-insensitive), if within max(2, len/3); the earliest candidate
+/// wins ties, so suggestions are deterministic. A bad code is compared with thousands of
+/// table entries, so candidates too long or short to be within the limit are skipped
+/// before anything is lowercased or aligned.
 pub fn nearest<'a>(needle: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let n: Vec<char> = needle.to_lowercase().chars().collect();
-    let limit = (n.len() / 3).max(2);
+    let n = needle.to_lowercase();
+    let len = n.chars().count();
+    let limit = (len / 3).max(2);
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let cl: Vec<char> = c.to_lowercase().chars().collect();
-        if cl.len().abs_diff(n.len()) > limit {
+        // A char is 1 to 4 bytes: the byte length bounds the char count both ways.
+        if c.len() + limit < len || c.len().div_ceil(4) > len + limit {
             continue;
         }
-        let d = distance(&n, &cl);
+        let cl: std::borrow::Cow<str> =
+            if c.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                c.to_lowercase().into()
+            } else {
+                c.into()
+            };
+        if cl.chars().count().abs_diff(len) > limit {
+            continue;
+        }
+        let d = strsim::osa_distance(&n, &cl);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
     best.map(|b| b.1)
-}
-
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
-fn distance(a: &[char], b: &[char]) -> usize {
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[n][m]
 }
 
 #[cfg(test)]
@@ -386,6 +399,12 @@ mod tests {
         assert_eq!(r.suggest_country("Singapore"), Some("SGP"));
         assert_eq!(r.suggest_country("SGPP"), Some("SGP"));
         assert_eq!(nearest("zzzzzzzz", ["SGSIN", "MYPKG"]), None);
+        // HS: a transposition within the heading, else the closest of the heading.
+        assert_eq!(r.suggest_hs("854223"), Some("854232"));
+        assert_eq!(r.suggest_hs("854299"), Some("854290"));
+        assert_eq!(r.suggest_hs("293100"), Some("293110"));
+        assert_eq!(r.suggest_hs("12345678"), None);
+        assert_eq!(r.suggest_hs("1e-300"), None);
         assert_eq!(
             nearest("strategy", ["stratgey", "strategies"]),
             Some("stratgey")
