@@ -172,28 +172,38 @@ fn risk_score_and_profiles_beat_random_at_the_same_inspection_rate() {
         "risk {risk_hit} vs random {random_hit}"
     );
     // The population (AEO status, prior violations, front companies' age) is drawn per
-    // replication now, and the ratio of hit rates moves with it (1.9 to 4.3 over seeds
-    // 1–6): over several seeds risk scoring finds violations about three times as often.
-    let ratios: Vec<f64> = (1..=6u64)
-        .map(|seed| {
-            let hit = |name: &str| {
-                run(
-                    &w,
-                    &RunOptions {
-                        seed,
-                        strategy: w.strategy_index(name),
-                        ..Default::default()
-                    },
-                )
-                .metrics
-                .hit_rate
-                .unwrap()
-            };
-            hit("risk-score") / hit("random")
-        })
-        .collect();
-    let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
-    assert!(mean > 2.5, "mean ratio of hit rates {mean}: {ratios:?}");
+    // replication, and networks adapt to what each strategy seizes in the window, so the
+    // ratio of hit rates moves with the seed (risk scoring 1.9 to 3.5, profiles 2.4 to
+    // 4.4 over seeds 1–8): over several seeds both find violations about three times as
+    // often as random selection.
+    let mean_ratio = |name: &str| {
+        let ratios: Vec<f64> = (1..=6u64)
+            .map(|seed| {
+                let hit = |name: &str| {
+                    run(
+                        &w,
+                        &RunOptions {
+                            seed,
+                            strategy: w.strategy_index(name),
+                            ..Default::default()
+                        },
+                    )
+                    .metrics
+                    .hit_rate
+                    .unwrap()
+                };
+                hit(name) / hit("random")
+            })
+            .collect();
+        (ratios.iter().sum::<f64>() / ratios.len() as f64, ratios)
+    };
+    for name in ["risk-score", "profiles"] {
+        let (mean, ratios) = mean_ratio(name);
+        assert!(
+            mean > 2.5,
+            "{name}: mean ratio of hit rates {mean}: {ratios:?}"
+        );
+    }
     assert!(
         risk_det > random_det,
         "risk {risk_det} vs random {random_det}"
@@ -204,7 +214,7 @@ fn risk_score_and_profiles_beat_random_at_the_same_inspection_rate() {
         "profiles never inspect more than capacity"
     );
     assert!(
-        rules_hit > 3.0 * random_hit,
+        rules_hit > 1.5 * random_hit,
         "profiles {rules_hit} vs random {random_hit}"
     );
 }

@@ -349,9 +349,9 @@ fn rng_index(len: usize, salt: u32) -> usize {
     (crate::sim::random::mix(salt as u64) % len.max(1) as u64) as usize
 }
 
-/// Stage 8: networks act on the seizures they have heard of. Reroutes are counted and
-/// put on the timeline from the window's first day on (by window day); in the warm-up
-/// the networks learn too, so the window starts with traffickers already adapted.
+/// Stage 8: networks act on the seizures they have heard of (those of the window: the
+/// scenario describes the networks as they are on day 0, see `checkpoint::act`).
+/// Reroutes are counted and put on the timeline by window day.
 pub fn adapt(
     w: bevy_ecs::prelude::Res<crate::sim::components::WorldRes>,
     clock: bevy_ecs::prelude::Res<crate::sim::components::Clock>,

@@ -541,6 +541,9 @@ pub fn act(
                         tally.alerts_sent += sent;
                     }
                 }
+                // Networks learn from the window's seizures only: the file describes
+                // them as they are on its start date, and the warm-up, whose length
+                // follows the longest voyage, must not teach them more or less.
                 let node = w.offices[o].node;
                 let learn_at = tick.saturating_add(
                     w.networks[cargo.network as usize]
@@ -548,12 +551,14 @@ pub fn act(
                         .learning_delay_days
                         .saturating_mul(w.ticks_per_day()),
                 );
-                plans.0.report_seizure(
-                    learn_at,
-                    cargo.network as usize,
-                    node,
-                    cargo.concealment as usize,
-                );
+                if w.window().start <= day {
+                    plans.0.report_seizure(
+                        learn_at,
+                        cargo.network as usize,
+                        node,
+                        cargo.concealment as usize,
+                    );
+                }
             }
             let dwell = match outcome {
                 Outcome::Seize if !counted => continue,

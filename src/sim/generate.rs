@@ -101,7 +101,18 @@ pub fn generate(world: &mut World) {
     } else {
         0
     };
-    let n_licit = n - n_illicit;
+    let mut n_licit = n - n_illicit;
+    // In the warm-up, only the pairs whose voyage can reach the full-load hour: a
+    // binomial thinning to their share of the volume, then draws among them alone.
+    let warm = (!window).then(|| w.warm_pairs.reaching(w.warm_reach_days(day)));
+    if let Some((_, share)) = warm
+        && share < 1.0
+    {
+        n_licit = Binomial::new(n_licit, share.max(0.0))
+            .map(|b| b.sample(&mut streams.flows))
+            .unwrap_or(0);
+    }
+    let n = n_licit + n_illicit;
     let base = streams.next_serial;
     streams.next_serial += n;
     let th = w.tick_hours;
@@ -110,7 +121,7 @@ pub fn generate(world: &mut World) {
     let mut tally = world.resource_mut::<Counts>();
     for k in 0..n {
         let serial = base + k;
-        let (cargo, route, exporter, consignee, rng) = if k >= n_licit {
+        let (cargo, route, exporter, consignee, hour) = if k >= n_licit {
             let rng = &mut streams.adversary;
             let Some(c) = plans.0.choose(&w, tick / w.ticks_per_day(), rng) else {
                 continue;
@@ -141,17 +152,19 @@ pub fn generate(world: &mut World) {
                 plans.0.count(c.network, period);
                 count_illicit_route(&w, c.route, period, &mut tally.0);
             }
-            (cargo, c.route, exporter, consignee, rng)
+            let hour = tick * th + rng.random_range(0..th);
+            (cargo, c.route, exporter, consignee, hour)
         } else {
             let rng = &mut streams.flows;
-            let trade = w.trade_on(tick / w.ticks_per_day());
-            let Some(p) = trade.pair_alias.sample(rng) else {
+            let trade = w.trade_on(day);
+            let p = match warm {
+                Some((reaching, _)) => w.warm_pairs.sample(reaching, rng),
+                None => trade.pair_alias.sample(rng),
+            };
+            let Some(p) = p else {
                 continue;
             };
             let (o, d, route) = trade.pairs[p];
-            if !window && !w.warms_up(day, route) {
-                continue;
-            }
             let c = trade.commodity_alias.sample(rng).unwrap_or(0);
             let com = &w.commodities[c];
             let kg = com.kg * lognormal(rng, 0.5);
@@ -166,9 +179,9 @@ pub fn generate(world: &mut World) {
                 kg: kg as f32,
                 value: value as f32,
             };
-            (cargo, route, exporter, consignee, rng)
+            let hour = tick * th + rng.random_range(0..th);
+            (cargo, route, exporter, consignee, hour)
         };
-        let hour = tick * th + rng.random_range(0..th);
         if window {
             tally.0.fates(class(&w, &cargo)).generated += 1;
         }
@@ -247,6 +260,7 @@ pub fn declare(
         declare: rng,
         adversary,
         order_seed,
+        waits_seed,
         ..
     } = &mut *streams;
     let tm = &w.trader_model;
@@ -292,7 +306,12 @@ pub fn declare(
         let j = order.random_range(0..=k);
         fresh.0.swap(k, j);
     }
+    let until = w.full_load_hour();
     for s in fresh.0.drain(..) {
-        calendar.book(clock.tick, s);
+        if s.voyage.hour < until && !s.voyage.in_window() {
+            super::movement::carry(w, s, until, *waits_seed, &mut calendar, log.as_deref_mut());
+        } else {
+            calendar.book(clock.tick, s);
+        }
     }
 }

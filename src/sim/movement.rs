@@ -186,7 +186,7 @@ pub fn advance(
             tally.fates(class(w, &s.cargo)).delivered += 1;
         }
         if let Some(log) = log {
-            log.delivered(v.serial, (v.hour as f64 + dwell).round() as u32);
+            log.delivered(v.serial, whole_hour(v.hour as f64 + dwell));
         }
         let passed = v.stop as usize + 1;
         record_missed(w, &s, passed, "delivered", tally);
@@ -195,7 +195,7 @@ pub fn advance(
     let wait = unit(waits_seed, v.serial as u64, v.stop as u64) * leg.headway_hours as f64;
     let arrive = v.hour as f64 + dwell + wait + leg.travel_hours as f64;
     v.stop += 1;
-    v.hour = arrive.round() as u32;
+    v.hour = whole_hour(arrive);
     // An arrival inside the current tick is handled next tick: the tick is the clock's
     // resolution.
     let due = (v.hour / w.tick_hours).max(tick + 1);
@@ -206,4 +206,65 @@ pub fn advance(
     } else {
         calendar.book(due, s);
     }
+}
+
+/// Carry a warm-up shipment declared before the full-load hour (`until`, see
+/// [`Sim::full_load_hour`]) along its route without checks and book its arrival at the
+/// first stop it reaches at or after that hour (see [`reach`]). One delivered earlier
+/// leaves the simulation (uncounted: it is not a window shipment), as does one that
+/// cannot arrive before the run's last tick.
+pub fn carry(
+    w: &Sim,
+    mut s: Shipment,
+    until: u32,
+    waits_seed: u64,
+    calendar: &mut Calendar,
+    log: Option<&mut crate::events::EventLog>,
+) {
+    let v = &mut s.voyage;
+    match reach(w, v.route, v.serial, v.hour, until, waits_seed) {
+        Ok((stop, hour)) => {
+            (v.stop, v.hour) = (stop, hour);
+            let due = hour / w.tick_hours;
+            if due < w.ticks() {
+                calendar.book(due, s);
+            }
+        }
+        Err(delivered) => {
+            if let Some(log) = log {
+                log.delivered(v.serial, delivered);
+            }
+        }
+    }
+}
+
+/// Where shipment `serial`, at its origin at `hour` on `route`, is at hour `until` if
+/// nothing holds it up: `Ok` with the first stop it reaches at or after `until` and
+/// when, or `Err` with the hour it was delivered before then. The waits for departures
+/// are those [`advance`] draws, so a carried shipment sails when it would have sailed.
+pub fn reach(
+    w: &Sim,
+    route: u32,
+    serial: u32,
+    mut hour: u32,
+    until: u32,
+    waits_seed: u64,
+) -> Result<(u8, u32), u32> {
+    let legs = w.routes.legs_of(route);
+    let mut stop = 0u8;
+    while hour < until {
+        let Some(leg) = legs.get(stop as usize) else {
+            return Err(hour);
+        };
+        let wait = unit(waits_seed, serial as u64, stop as u64) * leg.headway_hours as f64;
+        hour = whole_hour(hour as f64 + wait + leg.travel_hours as f64);
+        stop += 1;
+    }
+    Ok((stop, hour))
+}
+
+/// The nearest whole hour of a time in hours (never negative here): `f64::round` is a
+/// libm call on baseline x86-64, and this is on every leg of every shipment.
+fn whole_hour(hours: f64) -> u32 {
+    (hours + 0.5) as u32
 }

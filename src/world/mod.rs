@@ -24,7 +24,7 @@ use crate::scenario::{
 };
 use network::{RouteTable, service_edges};
 use reference::Reference;
-pub use trade::{Alias, TradeTables};
+pub use trade::{Alias, TradeTables, WarmPairs};
 
 /// Index types: small, because a shipment carries several of them.
 pub type CountryId = u16;
@@ -183,6 +183,8 @@ pub struct World {
     pub epochs: Vec<u32>,
     /// Licit trade per route epoch.
     pub trade: Vec<TradeTables>,
+    /// The warm-up's licit pairs by voyage length (the warm-up is in epoch 0).
+    pub warm_pairs: WarmPairs,
     pub networks: Vec<Network>,
     pub strategies: Vec<StrategyDef>,
     pub inspection: InspectionModel,
@@ -389,6 +391,7 @@ impl World {
         });
         let mean = s.weekday_profile.iter().sum::<f64>() / 7.0;
         let weekday = s.weekday_profile.map(|w| w / mean);
+        let warm_pairs = WarmPairs::new(&trade[0], |r| routes.longest_days(r));
         Ok(World {
             route_indicators: Default::default(),
             name: s.name.clone(),
@@ -417,6 +420,7 @@ impl World {
             trader_model: s.traders.clone(),
             epochs,
             trade,
+            warm_pairs,
             networks,
             strategies: s.strategies.clone(),
             inspection: s.inspection.clone(),
@@ -450,15 +454,23 @@ impl World {
         format!("{y:04}-{m:02}-{d:02}")
     }
 
-    /// Whether a licit shipment declared on warm-up day `sim_day` on `route` is simulated:
-    /// only if it may still be under way in the window's last [`FULL_LOAD_DAYS`] days
-    /// before day 0 or later. One that would have arrived before then cannot touch
-    /// what is measured (offices' capacity is daily), so the warm-up costs the
-    /// shipments in flight at day 0, not the warm-up's whole volume. Illicit shipments
-    /// are all simulated, so networks have learnt from a full warm-up's seizures.
-    pub fn warms_up(&self, sim_day: u32, route: u32) -> bool {
-        sim_day as f64 + self.routes.longest_days(route) + FULL_LOAD_DAYS as f64
-            >= self.warmup_days as f64
+    /// On warm-up day `sim_day`, the shortest voyage (in days, as [`RouteTable::longest_days`]
+    /// reckons a route's) that can still be under way at the full-load hour. Licit
+    /// shipments on routes of shorter voyages would have arrived before it, so they are
+    /// not simulated: the warm-up costs the shipments in flight at day 0, not its whole
+    /// volume (see [`WarmPairs`]).
+    pub fn warm_reach_days(&self, sim_day: u32) -> f64 {
+        self.warmup_days as f64 - FULL_LOAD_DAYS as f64 - sim_day as f64
+    }
+
+    /// The hour from which offices work: [`FULL_LOAD_DAYS`] before the window (0 if the
+    /// warm-up is shorter). Shipments declared earlier are carried along their routes
+    /// unchecked to where they are at this hour (see [`crate::sim::movement::carry`]):
+    /// before it, the offices would see only the part of the traffic that is still
+    /// under way at day 0, and what they did with that unrepresentative load must not
+    /// reach the window.
+    pub fn full_load_hour(&self) -> u32 {
+        self.warmup_days.saturating_sub(FULL_LOAD_DAYS) * 24
     }
 
     /// Number of trader ids (licit traders and front companies).
@@ -481,9 +493,9 @@ impl World {
     }
 }
 
-/// Days before the window in which every licit shipment is simulated (see
-/// [`World::warms_up`]): offices, strategies and the platform work at full load for a
-/// few days before day 0, enough to cover the dwell of inspections and licence checks.
+/// Days before the window in which offices work at full load (see
+/// [`World::full_load_hour`]): enough to cover the dwell of inspections and licence
+/// checks and to pace the first day's budget, so day 0 is not the offices' first day.
 pub const FULL_LOAD_DAYS: u32 = 3;
 
 /// The longest expected door-to-door time, in whole days, of the routes licit trade and

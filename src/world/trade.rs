@@ -43,6 +43,91 @@ impl Alias {
     }
 }
 
+/// The licit pairs of the warm-up's trade, ordered by their route's longest voyage,
+/// longest first. On a warm-up day only the pairs whose voyage can still be under way at
+/// the full-load hour are simulated (see [`super::World::warm_reach_days`]): they are a
+/// prefix of this order, and drawing within it costs nothing for the pairs left out,
+/// where drawing from all pairs and dropping most spent more than the warm-up itself.
+pub struct WarmPairs {
+    /// Longest voyage of each pair's route (days), descending.
+    days: Vec<f64>,
+    /// Index into [`TradeTables::pairs`], in the same order.
+    pairs: Vec<usize>,
+    /// Cumulative volume weight, in the same order.
+    cumulative: Vec<f64>,
+    /// `guide[j]`: the first pair whose cumulative weight exceeds j/len of the total, so
+    /// a draw starts its search there (Chen and Asau's indexed search: O(1) expected,
+    /// where a binary search over thousands of pairs missed the cache at every step).
+    guide: Vec<usize>,
+}
+
+impl WarmPairs {
+    pub fn new(t: &TradeTables, longest_days: impl Fn(u32) -> f64) -> WarmPairs {
+        let mut order: Vec<(f64, usize)> = t
+            .pairs
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| t.weights[i].is_finite() && t.weights[i] > 0.0)
+            .map(|(i, p)| (longest_days(p.2), i))
+            .collect();
+        order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut total = 0.0;
+        let cumulative: Vec<f64> = order
+            .iter()
+            .map(|&(_, i)| {
+                total += t.weights[i];
+                total
+            })
+            .collect();
+        let n = cumulative.len();
+        let mut guide = Vec::with_capacity(n);
+        let mut k = 0;
+        for j in 0..n {
+            let level = total * j as f64 / n as f64;
+            while k + 1 < n && cumulative[k] <= level {
+                k += 1;
+            }
+            guide.push(k);
+        }
+        WarmPairs {
+            days: order.iter().map(|o| o.0).collect(),
+            pairs: order.iter().map(|o| o.1).collect(),
+            cumulative,
+            guide,
+        }
+    }
+
+    /// The pairs whose voyage can last at least `days`: how many (a prefix) and their
+    /// share of the volume.
+    pub fn reaching(&self, days: f64) -> (usize, f64) {
+        let m = self.days.partition_point(|&d| d >= days);
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        let share = if m == 0 || total <= 0.0 {
+            0.0
+        } else {
+            self.cumulative[m - 1] / total
+        };
+        (m, share)
+    }
+
+    /// A pair among the first `m` (as [`WarmPairs::reaching`] counts them), by volume.
+    pub fn sample(&self, m: usize, rng: &mut ChaCha8Rng) -> Option<usize> {
+        let top = *self.cumulative.get(m.checked_sub(1)?)?;
+        let u = rand::RngExt::random::<f64>(rng) * top;
+        let total = self.cumulative[self.cumulative.len() - 1];
+        let n = self.guide.len();
+        let mut k = self.guide[((u / total * n as f64) as usize).min(n - 1)];
+        // Rounding can put the guide one bucket too far: step back, then forward.
+        while k > 0 && self.cumulative[k - 1] > u {
+            k -= 1;
+        }
+        while k + 1 < m && self.cumulative[k] <= u {
+            k += 1;
+        }
+        Some(self.pairs[k])
+    }
+}
+
 /// Sampling tables for licit shipments.
 pub struct TradeTables {
     /// Over `pairs`: where licit shipments go.
@@ -248,4 +333,50 @@ pub fn default_cover(commodities: &[Commodity]) -> Vec<HsId> {
         cover.push(0);
     }
     cover
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+
+    /// Drawn within a prefix, each pair comes up in proportion to its weight, and the
+    /// guide's shortcut draws exactly what a binary search over the prefix would.
+    #[test]
+    fn warm_pairs_draw_by_volume_within_the_reaching_prefix() {
+        let weights = [5.0, 0.0, 1.0, 3.0, 2.0, f64::NAN, 4.0];
+        let days = [10.0, 50.0, 30.0, 20.0, 30.0, 40.0, 5.0];
+        let t = TradeTables {
+            pair_alias: Alias::new(&weights),
+            pairs: (0..weights.len() as u32).map(|r| (0, 1, r)).collect(),
+            weights: weights.to_vec(),
+            commodity_alias: Alias::new(&[1.0]),
+        };
+        let warm = WarmPairs::new(&t, |r| days[r as usize]);
+        // Zero and NaN weights are left out; longest first, ties in pair order.
+        assert_eq!(warm.pairs, [2, 4, 3, 0, 6]);
+        let (m, share) = warm.reaching(15.0);
+        assert_eq!(m, 3);
+        assert!((share - 6.0 / 15.0).abs() < 1e-12);
+        assert_eq!(warm.reaching(60.0), (0, 0.0));
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut counts = [0u32; 7];
+        let n = 60_000;
+        for _ in 0..n {
+            let mut twin = rng.clone();
+            let p = warm.sample(m, &mut rng).unwrap();
+            let u = rand::RngExt::random::<f64>(&mut twin) * warm.cumulative[m - 1];
+            let k = warm.cumulative[..m].partition_point(|&c| c <= u);
+            assert_eq!(p, warm.pairs[k]);
+            counts[p] += 1;
+        }
+        for (p, w) in [(2, 1.0), (4, 2.0), (3, 3.0)] {
+            let expected = n as f64 * w / 6.0;
+            let sd = (expected * (1.0 - w / 6.0)).sqrt();
+            assert!((counts[p] as f64 - expected).abs() < 4.0 * sd, "{counts:?}");
+        }
+        assert_eq!(counts[0] + counts[6] + counts[1] + counts[5], 0);
+        assert_eq!(warm.sample(0, &mut rng), None);
+    }
 }
