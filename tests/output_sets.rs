@@ -115,6 +115,9 @@ fn run_killed_at_each_write_keeps_the_previous_set() {
             "offices.csv",
             "seizures.csv",
             "seizures.json",
+            // The companions land in the same commit as the results.
+            "world.json",
+            "offices.schema.json",
         ],
     );
 }
@@ -126,7 +129,12 @@ fn replications_killed_at_each_write_keep_the_previous_set() {
     killed_at_each_write(
         &["run", "--declarations", "2000", "--reps", "2"],
         &out,
-        &["replications.csv", "summary.json"],
+        &[
+            "replications.csv",
+            "summary.json",
+            "world.json",
+            "replications.schema.json",
+        ],
     );
 }
 
@@ -147,7 +155,12 @@ fn compare_killed_at_each_write_keeps_the_previous_set() {
             "2000",
         ],
         &out,
-        &["replications.csv", "summary.json"],
+        &[
+            "replications.csv",
+            "summary.json",
+            "world.json",
+            "replications.schema.json",
+        ],
     );
 }
 

@@ -82,8 +82,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
         emit(&c.table())?;
     }
     if let Some(dir) = a.out {
-        c.write(&dir, &w)?;
-        stce::report::folder::complete(&dir, &a.scenario, &w, seed, a.reps)?;
+        c.write(&dir, &w, &|d| {
+            stce::report::folder::complete(d, &a.scenario, &w, seed, a.reps)
+        })?;
         if !a.quiet && !a.json {
             emit(&format!(
                 "wrote {}/replications.csv, offices.csv, summary.json, world.json, schemas and plots (PNG and SVG)\n",

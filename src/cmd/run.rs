@@ -125,8 +125,7 @@ pub fn execute(a: Args) -> Result<(), Error> {
             emit(&text)?;
         }
         if let Some(dir) = &a.out {
-            r.write(dir, &w)?;
-            complete(dir, &a.scenario, &w, seed, reps)?;
+            r.write(dir, &w, &|d| complete(d, &a.scenario, &w, seed, reps))?;
             if !a.quiet && !a.json {
                 emit(&format!(
                     "\nwrote {}/replications.csv, offices.csv, summary.json, world.json and schemas\n",
@@ -195,9 +194,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
             &r.result.metrics,
             strategy,
             r.effect.as_ref(),
+            &|d| complete(d, &a.scenario, &w, seed, 1),
         )
         .map_err(|e| e.to_string())?;
-        complete(dir, &a.scenario, &w, seed, 1)?;
         if !a.quiet && !a.json {
             emit(&format!(
                 "\nwrote {}/metrics.json, offices.csv, seizures.csv, seizures.json, missed.csv, world.json and schemas\n",

@@ -19,6 +19,7 @@ use super::{
     write_replication_files,
 };
 use crate::metrics::stats::Estimate;
+use crate::report::folder::Companions;
 use crate::report::io::OutputSet;
 use crate::report::plots::{self, Band, BandPoint};
 use crate::sim::RunOptions;
@@ -335,11 +336,12 @@ impl Comparison {
 
     /// `replications.csv` (replication-major, the strategies of each replication
     /// together), `summary.json`, `offices.csv` (the offices of `w`, the world compared
-    /// on) and the plots, as one output set.
+    /// on) and the plots, as one output set. `companions` adds its files to the set.
     pub fn write(
         &self,
         dir: &Path,
         w: &World,
+        companions: Companions,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let n = self.runs.first().map_or(0, |r| r.len());
         let rows: Vec<(Vec<String>, &Replication)> = (0..n)
@@ -348,6 +350,7 @@ impl Comparison {
         let set = OutputSet::begin(dir)?;
         write_replication_files(set.dir(), w, &[], &rows, &self.summary_json())?;
         self.plot(set.dir())?;
+        companions(set.dir())?;
         set.commit()?;
         Ok(())
     }

@@ -79,12 +79,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, Error> {
     }
     // Every unit is present: each shard was checked complete and the shards cover 0..units.
     let units: Vec<Replication> = units.into_iter().flatten().collect();
+    let companions = |d: &Path| complete_as(d, path, &w, job.base_seed, job.reps, &args);
     let merged = match &job.work {
         Work::Sweep { manifest } => {
             let reps = job.reps;
             let r = write_sweep(&job.scenario_name, manifest, out, &|_| {}, &|cell, _| {
                 Ok(units[cell * reps..(cell + 1) * reps].to_vec())
             })?;
+            companions(out)?;
             Merged::Sweep(r)
         }
         Work::Compare {
@@ -104,7 +106,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, Error> {
                 no_operation: *no_operation,
                 equal_effort: false,
             };
-            c.write(out, &w)?;
+            c.write(out, &w, &companions)?;
             Merged::Compare(c)
         }
         Work::Replications {
@@ -121,11 +123,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, Error> {
                 runs: variant(0),
                 business_as_usual: baseline.then(|| variant(1)),
             };
-            r.write(out, &w)?;
+            r.write(out, &w, &companions)?;
             Merged::Replications(r)
         }
     };
-    complete_as(out, path, &w, job.base_seed, job.reps, &args)?;
     Ok(merged)
 }
 

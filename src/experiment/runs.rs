@@ -12,6 +12,7 @@ use super::{
     write_replication_files,
 };
 use crate::metrics::stats::Estimate;
+use crate::report::folder::Companions;
 use crate::report::io::OutputSet;
 use crate::report::tables::OperationEffect;
 use crate::sim::{Profile, RunOptions, RunOutput, run_profiled, run_recorded};
@@ -119,11 +120,12 @@ impl Replicated {
     /// Write `replications.csv`, `summary.json` and `offices.csv` (the offices of `w`,
     /// the world the replications ran) into `dir`, as one output set. Business-as-usual
     /// rows sit beside the operation's (`scenario_variant`), so the paired differences
-    /// can be recomputed from the files alone.
+    /// can be recomputed from the files alone. `companions` adds its files to the set.
     pub fn write(
         &self,
         dir: &Path,
         w: &World,
+        companions: Companions,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let variant = if self.business_as_usual.is_some() {
             "operation"
@@ -149,6 +151,7 @@ impl Replicated {
             &rows,
             &self.summary_json(),
         )?;
+        companions(set.dir())?;
         set.commit()?;
         Ok(())
     }

@@ -9,9 +9,16 @@ use super::provenance::{Provenance, stamp_dir};
 use super::schema::write_schemas;
 use crate::world::World;
 
+/// What a command adds to its output set besides its results: given the set's staging
+/// folder, writes the companions there (usually a call of [`complete`]), so they land
+/// with the results in the set's one commit. A kill between the two used to leave a
+/// folder whose manifest did not list its companions, which `stce report` refuses.
+pub type Companions<'a> = &'a dyn Fn(&Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
 /// Complete the output folder `dir` of a run of the scenario file `scenario` (as built
 /// into `w`) over replications `0..replications` from `base_seed`. Call it after the
-/// command has written its results.
+/// command has written its results, on the set's staging folder (see [`Companions`]) or
+/// on a folder already committed (the manifest is then rewritten to list them).
 pub fn complete(
     dir: &Path,
     scenario: &Path,

@@ -390,7 +390,8 @@ pub fn write_run(
     m: &RunMetrics,
     strategy: Option<usize>,
     effect: Option<&OperationEffect>,
-) -> Result<(), Box<dyn std::error::Error>> {
+    companions: super::folder::Companions,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // Written as a set: a reader never sees this run's metrics beside another's tables.
     let set = OutputSet::begin(dir)?;
     let dir = set.dir();
@@ -416,6 +417,7 @@ pub fn write_run(
         &dir.join("phases.csv"),
         &csv_bytes(&phase_rows(w, t), PHASE_FIELDS)?,
     )?;
+    companions(dir)?;
     set.commit()?;
     Ok(())
 }

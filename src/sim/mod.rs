@@ -5,7 +5,8 @@
 //! shared resource.
 //!
 //! A run has three parts: the warm-up (shipments declared at the window's daily rate so
-//! that the window starts in steady state, not counted), the measurement window (its
+//! that the window starts with the pipeline full, not counted; offices work from three
+//! days before the window, see `World::full_load_hour`), the measurement window (its
 //! shipments are counted wherever their fate is decided) and the drain (no new
 //! declarations; the run stops once every window shipment is delivered or seized, or
 //! at the drain's cap, when those left count as in transit).
