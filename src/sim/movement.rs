@@ -242,7 +242,7 @@ pub fn carry(
 /// nothing holds it up: `Ok` with the first stop it reaches at or after `until` and
 /// when, or `Err` with the hour it was delivered before then. The waits for departures
 /// are those [`advance`] draws, so a carried shipment sails when it would have sailed.
-pub fn reach(
+fn reach(
     w: &Sim,
     route: u32,
     serial: u32,
