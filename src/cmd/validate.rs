@@ -27,8 +27,9 @@ pub fn execute(a: Args) -> Result<(), Error> {
         w.networks.len()
     );
     text.push_str(&format!(
-        "  time: {} days of warm-up, a {}-day measurement window, a drain of at most {} days; population {}\n",
+        "  time: {} days of warm-up (offices at work for the last {}), a {}-day measurement window, a drain of at most {} days; population {}\n",
         w.warmup_days,
+        w.warmup_days - w.full_load_hour() / 24,
         w.days,
         w.drain_days,
         if w.fixed_population {
