@@ -20,9 +20,10 @@ pub struct Scenario {
     pub start_date: String,
     /// Length of the measurement window in days (day 0 is `start_date`).
     pub days: u32,
-    /// Days simulated before the window so that it starts in steady state (shipments
-    /// already at sea, networks already shipping). None: the longest expected voyage of
-    /// the scenario's trade and networks, in whole days.
+    /// Days simulated before the window so that it starts with the pipeline full
+    /// (shipments already at sea, networks already shipping; offices work its last
+    /// three days, and networks learn only from the window's seizures). None: the
+    /// longest expected voyage of the scenario's trade and networks, in whole days.
     #[serde(default)]
     pub warmup_days: Option<u32>,
     /// Most days simulated after the window, without new declarations, for the window's
@@ -651,7 +652,8 @@ pub struct Network {
     pub adaptation: Adaptation,
 }
 
-/// How a network reacts to what it learns of seizures and publicity.
+/// How a network reacts to what it learns of seizures (from the window's first day: the
+/// file describes the network as it is then) and publicity.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Adaptation {

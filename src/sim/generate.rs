@@ -161,6 +161,7 @@ pub fn generate(world: &mut World) {
             let rng = &mut streams.flows;
             let trade = w.trade_on(day);
             let p = match warm {
+                // Epochs after the first start inside the window, so `trade` is epoch 0's.
                 Some((reaching, _)) => w.warm_pairs.sample(reaching, rng),
                 None => trade.pair_alias.sample(rng),
             };
