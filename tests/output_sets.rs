@@ -170,23 +170,27 @@ fn a_folder_with_files_of_its_own_is_never_removed() {
     let out = tmp.path().join("mine");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("notes.txt"), "my notes").unwrap();
-    let tutorial = scenario_path("tutorial.ron");
-    let r = stce(&[
-        "run",
-        tutorial.to_str().unwrap(),
-        "--declarations",
-        "2000",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    std::fs::write(out.join("mine.json"), "[1]").unwrap();
+    std::fs::write(out.join("mine.csv"), "a\n1\n").unwrap();
+    let r = run_tutorial_into(&out, 2000);
     assert!(r.status.success(), "{}", text(&r.stderr));
     assert_eq!(
         std::fs::read_to_string(out.join("notes.txt")).unwrap(),
         "my notes"
     );
+    // The companions are written with the set, so the user's files are neither
+    // stamped, described by a schema nor listed.
+    assert_eq!(
+        std::fs::read_to_string(out.join("mine.json")).unwrap(),
+        "[1]"
+    );
+    assert!(!out.join("mine.schema.json").exists());
     let m = verify(&out).unwrap();
     assert!(m.files.contains_key("metrics.json"));
-    assert!(!m.files.contains_key("notes.txt"));
+    assert!(m.files.contains_key("world.json"));
+    for own in ["notes.txt", "mine.json", "mine.csv"] {
+        assert!(!m.files.contains_key(own), "{own}");
+    }
     // A changed file no longer matches the manifest.
     std::fs::write(out.join("offices.csv"), "edited").unwrap();
     let err = verify(&out).unwrap_err();

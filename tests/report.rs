@@ -420,16 +420,7 @@ fn report_of_a_folder_that_is_not_an_output_is_an_error() {
 fn report_of_a_folder_edited_after_the_run_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let tutorial = scenario_path("tutorial.ron");
-    let r = stce(&[
-        "run",
-        tutorial.to_str().unwrap(),
-        "--declarations",
-        "2000",
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let r = run_tutorial_into(&out, 2000);
     assert!(r.status.success(), "{}", text(&r.stderr));
     let ok = stce(&["report", out.to_str().unwrap()]);
     assert!(ok.status.success(), "{}", text(&ok.stderr));

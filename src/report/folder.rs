@@ -17,8 +17,9 @@ pub type Companions<'a> = &'a dyn Fn(&Path) -> Result<(), Box<dyn std::error::Er
 
 /// Complete the output folder `dir` of a run of the scenario file `scenario` (as built
 /// into `w`) over replications `0..replications` from `base_seed`. Call it after the
-/// command has written its results, on the set's staging folder (see [`Companions`]) or
-/// on a folder already committed (the manifest is then rewritten to list them).
+/// command has written its results: on an output set's staging folder (see
+/// [`Companions`]), which holds only the command's files, or on a sweep's folder, which
+/// is not an output set. (On a committed set the manifest would not list the companions.)
 pub fn complete(
     dir: &Path,
     scenario: &Path,
@@ -45,19 +46,9 @@ pub fn complete_as(
         std::fs::read(scenario).map_err(|e| super::io::with_path(e, "cannot read", scenario))?;
     // Parsed from the bytes the provenance hashes: one read, so both are of one file.
     let s = crate::scenario::parse_bytes(&scenario.display().to_string(), &bytes)?;
-    // Only the command's files: a folder may hold the user's own beside an output set.
-    let mut set = super::io::set_files(dir);
     Context::new(&s, w).write(dir)?;
-    let world = "world.json".to_string();
-    if let Some(set) = &mut set {
-        set.insert(world.clone());
-    }
     let p = Provenance::from_parts(scenario, &bytes, args, base_seed, replications);
-    stamp_dir(dir, &p, set.as_ref())?;
-    let mut added = write_schemas(dir, set.as_ref())?;
-    added.push(world);
-    // The set's manifest lists these files too, so the folder verifies as a whole and
-    // the next run into it may replace it.
-    super::io::reseal(dir, &added)?;
+    stamp_dir(dir, &p)?;
+    write_schemas(dir)?;
     Ok(())
 }

@@ -314,19 +314,18 @@ fn split(target: &Path) -> io::Result<(PathBuf, String)> {
     }
 }
 
-/// The files the output set in `dir` lists, or `None` when the folder has no manifest
-/// (then every file in it is the command's). Files of the user's own beside a set are
-/// not in it: companions must neither stamp, describe nor list them.
-pub fn set_files(dir: &Path) -> Option<std::collections::BTreeSet<String>> {
+/// The files the output set in `dir` lists, or `None` when the folder has no manifest.
+/// Files of the user's own beside a set are not in it.
+fn set_files(dir: &Path) -> Option<std::collections::BTreeSet<String>> {
     let bytes = fs::read(dir.join(MANIFEST)).ok()?;
     let m: SetManifest = serde_json::from_slice(&bytes).ok()?;
     Some(m.files.into_keys().collect())
 }
 
-/// Rewrite the manifest of the output set in `dir` after its files changed in place or
-/// `added` files joined it (`stce`'s companions: world.json, the provenance block,
-/// schemas, report.html), so it again lists each of its files with its hash. Other
-/// files in the folder stay outside the set. A folder without a manifest is left alone.
+/// Rewrite the manifest of the output set in `dir` after `added` files joined it
+/// (`stce report`'s report.html), so it again lists each of its files with its hash.
+/// Other files in the folder stay outside the set. A folder without a manifest is left
+/// alone.
 pub fn reseal(dir: &Path, added: &[String]) -> io::Result<()> {
     let Some(mut names) = set_files(dir) else {
         return Ok(());

@@ -2,7 +2,6 @@
 //! command line and the seeds. Every JSON file of a folder carries it as its first key
 //! (`provenance`), so a file that travels alone still says where it came from.
 
-use std::collections::BTreeSet;
 use std::io;
 use std::path::Path;
 
@@ -82,19 +81,15 @@ fn shell_quote(a: &str) -> String {
 
 /// Put `provenance` first in every JSON file directly in `dir` (objects gain the key,
 /// replacing an older one; an array becomes `{"provenance": …, "<stem>": [...]}`).
-/// Table Schema files (`*.schema.json`) describe columns, not runs, and are left alone;
-/// so are files outside `only` when it is given (the user's own beside an output set).
-pub fn stamp_dir(dir: &Path, p: &Provenance, only: Option<&BTreeSet<String>>) -> io::Result<()> {
+/// Table Schema files (`*.schema.json`) describe columns, not runs, and are left alone.
+pub fn stamp_dir(dir: &Path, p: &Provenance) -> io::Result<()> {
     let prov = serde_json::to_value(p).map_err(io::Error::other)?;
     for path in json_files(dir)? {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name.ends_with(".schema.json")
-            || name == super::io::MANIFEST
-            || only.is_some_and(|o| !o.contains(&name))
-        {
+        if name.ends_with(".schema.json") || name == super::io::MANIFEST {
             continue;
         }
         let bytes = std::fs::read(&path).map_err(|e| with_path(e, "cannot read", &path))?;
@@ -179,8 +174,8 @@ mod tests {
         std::fs::write(dir.path().join("seizures.json"), "[1,2]").unwrap();
         std::fs::write(dir.path().join("offices.schema.json"), r#"{"fields":[]}"#).unwrap();
         let p = Provenance::from_parts(Path::new("x"), b"", &["stce".into()], 1, 1);
-        stamp_dir(dir.path(), &p, None).unwrap();
-        stamp_dir(dir.path(), &p, None).unwrap(); // idempotent
+        stamp_dir(dir.path(), &p).unwrap();
+        stamp_dir(dir.path(), &p).unwrap(); // idempotent
         let m = std::fs::read_to_string(dir.path().join("metrics.json")).unwrap();
         let keys: Vec<&str> = m
             .lines()

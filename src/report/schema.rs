@@ -498,37 +498,24 @@ pub fn schema_path(csv: &Path) -> PathBuf {
 }
 
 /// Write `X.schema.json` beside every `X.csv` directly in `dir`, from the CSV's header.
-pub fn write_schemas(
-    dir: &Path,
-    only: Option<&std::collections::BTreeSet<String>>,
-) -> io::Result<Vec<String>> {
+pub fn write_schemas(dir: &Path) -> io::Result<()> {
     let mut csvs: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| with_path(e, "cannot read directory", dir))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
             p.extension().is_some_and(|e| e == "csv")
-                && !name.starts_with('.')
-                && only.is_none_or(|o| o.contains(&name))
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
         })
         .collect();
     csvs.sort();
-    let mut written = Vec::with_capacity(csvs.len());
     for csv_path in csvs {
         let header = read_header(&csv_path)?;
         let text = serde_json::to_vec_pretty(&table_schema(&header)).map_err(io::Error::other)?;
-        let path = schema_path(&csv_path);
-        write_atomic(&path, &text)?;
-        written.push(
-            path.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        );
+        write_atomic(&schema_path(&csv_path), &text)?;
     }
-    Ok(written)
+    Ok(())
 }
 
 /// The header row of a CSV file.

@@ -35,6 +35,20 @@ pub fn stce(args: &[&str]) -> Output {
         .expect("stce runs")
 }
 
+/// `stce run tutorial.ron --declarations N --out OUT --quiet`: a small output set.
+pub fn run_tutorial_into(out: &Path, declarations: u64) -> Output {
+    let tutorial = scenario_path("tutorial.ron");
+    stce(&[
+        "run",
+        tutorial.to_str().unwrap(),
+        "--declarations",
+        &declarations.to_string(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ])
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
